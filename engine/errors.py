@@ -1,0 +1,147 @@
+"""The engine's error hierarchy.
+
+Every refused call raises a subclass of :class:`WorkflowError` and leaves the database exactly as
+it was. Each error keeps its facts in fields (instance, state, trigger, ...) and builds its message
+from them, so an embedding system can react to the fields and show the message to staff.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+
+class WorkflowError(Exception):
+    """Base class of every error the engine raises on purpose."""
+
+
+class DefinitionError(WorkflowError):
+    """A workflow definition is invalid; ``problems`` lists every problem found, not just the first."""
+
+    def __init__(self, name: str, version: int | None, problems: Sequence[str]) -> None:
+        self.name = name
+        self.version = version
+        self.problems = tuple(problems)
+        label = f"{name} v{version}" if version is not None else name
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"definition {label} is invalid ({len(self.problems)} problems):\n{lines}")
+
+
+class NotFound(WorkflowError, LookupError):
+    """An instance, definition or other record does not exist."""
+
+    def __init__(self, what: str, key: object) -> None:
+        self.what = what
+        self.key = key
+        super().__init__(f"{what} {key!r} not found")
+
+
+class InvalidTransition(WorkflowError):
+    """The trigger is not valid in the instance's current state."""
+
+    def __init__(
+        self, instance_id: str, state: str, trigger: str, valid: Iterable[str], reason: str = ""
+    ) -> None:
+        self.instance_id = instance_id
+        self.state = state
+        self.trigger = trigger
+        self.valid = tuple(sorted(valid))
+        why = f" ({reason})" if reason else ""
+        super().__init__(
+            f"cannot fire {trigger!r} on instance {instance_id} in state {state!r}{why}; "
+            f"valid triggers here: {', '.join(self.valid) or 'none'}"
+        )
+
+
+class GuardRejected(WorkflowError):
+    """A guard refused the transition; ``guard`` names it and ``reason`` says why."""
+
+    def __init__(self, instance_id: str, state: str, trigger: str, guard: str, reason: str) -> None:
+        self.instance_id = instance_id
+        self.state = state
+        self.trigger = trigger
+        self.guard = guard
+        self.reason = reason
+        super().__init__(
+            f"{trigger!r} on instance {instance_id} in state {state!r} refused by guard "
+            f"{guard!r}: {reason}"
+        )
+
+
+class PermissionDenied(WorkflowError):
+    """The actor holds none of the roles the transition allows."""
+
+    def __init__(
+        self,
+        instance_id: str | None,
+        trigger: str,
+        actor_id: str,
+        roles: Iterable[str],
+        allowed: Iterable[str],
+    ) -> None:
+        self.instance_id = instance_id
+        self.trigger = trigger
+        self.actor_id = actor_id
+        self.roles = tuple(sorted(roles))
+        self.allowed = tuple(sorted(allowed))
+        where = f" on instance {instance_id}" if instance_id else ""
+        super().__init__(
+            f"actor {actor_id!r} with roles {list(self.roles)} may not fire {trigger!r}{where}; "
+            f"allowed roles: {list(self.allowed)}"
+        )
+
+
+class InvalidData(WorkflowError, ValueError):
+    """The data given with a trigger does not fit its model; ``errors`` has one entry a field."""
+
+    def __init__(self, trigger: str, errors: Sequence[dict[str, Any]], instance_id: str | None = None):
+        self.trigger = trigger
+        self.instance_id = instance_id
+        self.errors = tuple(errors)
+        where = f" on instance {instance_id}" if instance_id else ""
+        detail = "; ".join(f"{e.get('field', '?')}: {e.get('message', '')}" for e in self.errors)
+        super().__init__(f"invalid data for {trigger!r}{where}: {detail}")
+
+
+class ConcurrentUpdate(WorkflowError):
+    """Another writer changed the instance first (optimistic locking)."""
+
+    def __init__(self, instance_id: str, expected: int, actual: int | None) -> None:
+        self.instance_id = instance_id
+        self.expected = expected
+        self.actual = actual
+        super().__init__(
+            f"instance {instance_id} was changed concurrently: expected row version {expected}, "
+            f"found {actual}"
+        )
+
+
+class DuplicateBusinessKey(WorkflowError):
+    """An open or closed instance of the workflow already carries this business key."""
+
+    def __init__(self, workflow: str, business_key: str) -> None:
+        self.workflow = workflow
+        self.business_key = business_key
+        super().__init__(f"workflow {workflow!r} already has an instance with business key {business_key!r}")
+
+
+class HistoryTampered(WorkflowError):
+    """The hash chain of an instance's history does not verify."""
+
+    def __init__(self, instance_id: str, sequence: int, reason: str) -> None:
+        self.instance_id = instance_id
+        self.sequence = sequence
+        self.reason = reason
+        super().__init__(f"history of instance {instance_id} is broken at event {sequence}: {reason}")
+
+
+class SchemaMismatch(WorkflowError):
+    """The database was created by another schema version of gongkai."""
+
+    def __init__(self, found: str, expected: str) -> None:
+        self.found = found
+        self.expected = expected
+        super().__init__(
+            f"database schema version {found!r} does not match this gongkai's {expected!r}; "
+            "migrate the database or use a matching gongkai release"
+        )
