@@ -1,0 +1,180 @@
+"""Workflow definitions as immutable data.
+
+A :class:`WorkflowDefinition` is a value: states, transitions, statutory clocks and roles, with
+guards, actions and data models referenced by *name*. It dumps to and loads from JSON exactly, so an
+agency can adapt a definition (add a state, change a role) without forking code, and an instance
+can always be explained by the very definition it ran on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Literal
+
+StateKind = Literal["initial", "normal", "terminal"]
+ClockUnit = Literal["working_days", "calendar_days"]
+ClockOp = Literal["start", "pause", "resume", "restart", "extend", "stop"]
+ANY_STATE = "*"
+
+STATE_KINDS: tuple[str, ...] = ("initial", "normal", "terminal")
+CLOCK_UNITS: tuple[str, ...] = ("working_days", "calendar_days")
+CLOCK_OPS: tuple[str, ...] = ("start", "pause", "resume", "restart", "extend", "stop")
+
+
+@dataclass(frozen=True)
+class Title:
+    """A name for people: Chinese for agency staff, English for everyone else."""
+
+    zh: str
+    en: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.zh} {self.en}".strip()
+
+
+@dataclass(frozen=True)
+class ClockEffect:
+    """What a transition (or entering a state) does to a statutory clock.
+
+    ``date_field`` names the event-data field holding the day of the effect (agencies often record
+    an event a day or two after it happened); without it the event's own date counts. ``by`` is the
+    number of units an ``extend`` adds, and ``max_times`` how often the clock may be extended.
+    """
+
+    clock: str
+    op: ClockOp
+    date_field: str | None = None
+    by: int | None = None
+    max_times: int | None = None
+    length_field: str | None = None
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A statutory period (e.g. 答复期限, 20 working days under 条例 33).
+
+    ``reminders`` are units before the due date on which a reminder timer fires; ``on_expiry`` is
+    the trigger fired automatically when the period runs out, or ``None`` to record an overdue mark.
+    """
+
+    name: str
+    length: int
+    unit: ClockUnit = "working_days"
+    title: Title = Title("")
+    reminders: tuple[int, ...] = ()
+    on_expiry: str | None = None
+
+
+@dataclass(frozen=True)
+class State:
+    """A state of the procedure; ``effects`` apply to clocks whenever the state is entered."""
+
+    name: str
+    title: Title = Title("")
+    kind: StateKind = "normal"
+    effects: tuple[ClockEffect, ...] = ()
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A trigger that moves an instance from one of ``sources`` to ``dest``.
+
+    ``sources`` may be ``("*",)`` for every non-terminal state; ``dest=None`` is an internal
+    transition (no state change). ``guards`` and ``actions`` are names resolved from a registry;
+    ``data`` names the registered pydantic model the trigger's data must fit. The validated data is
+    merged into the instance's data (or stored under ``data_key``) unless ``merge_data`` is off.
+    """
+
+    trigger: str
+    sources: tuple[str, ...]
+    dest: str | None
+    roles: tuple[str, ...] = ()
+    guards: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    data: str | None = None
+    data_key: str | None = None
+    merge_data: bool = True
+    effects: tuple[ClockEffect, ...] = ()
+    title: Title = Title("")
+
+    @property
+    def internal(self) -> bool:
+        return self.dest is None
+
+
+@dataclass(frozen=True)
+class WorkflowDefinition:
+    """An immutable, versioned workflow definition; validated when loaded or registered."""
+
+    name: str
+    version: int
+    title: Title
+    states: tuple[State, ...]
+    transitions: tuple[Transition, ...]
+    roles: tuple[str, ...] = ()
+    clocks: tuple[Clock, ...] = ()
+    start_trigger: str = "start"
+    description: str = ""
+    settings: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
+
+    def state(self, name: str) -> State:
+        for s in self.states:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    def clock(self, name: str) -> Clock:
+        for c in self.clocks:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    @property
+    def initial_state(self) -> State:
+        return next(s for s in self.states if s.kind == "initial")
+
+    @property
+    def terminal_states(self) -> frozenset[str]:
+        return frozenset(s.name for s in self.states if s.kind == "terminal")
+
+    def expand_sources(self, transition: Transition) -> tuple[str, ...]:
+        """The concrete source states of a transition (``*`` means every non-terminal state)."""
+        if ANY_STATE in transition.sources:
+            return tuple(s.name for s in self.states if s.kind != "terminal")
+        return transition.sources
+
+    def with_version(self, version: int) -> WorkflowDefinition:
+        return replace(self, version=version)
+
+    def to_dict(self) -> dict[str, Any]:
+        return _to_jsonable(self)  # type: ignore[no-any-return]
+
+    def to_json(self) -> str:
+        """Canonical JSON: sorted keys, no insignificant whitespace, UTF-8 kept readable."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.to_json().encode()).hexdigest()
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> WorkflowDefinition:
+        from engine.definition_io import definition_from_dict
+
+        return definition_from_dict(raw)
+
+    @classmethod
+    def from_json(cls, text: str) -> WorkflowDefinition:
+        return cls.from_dict(json.loads(text))
+
+
+def _to_jsonable(value: Any) -> Any:
+    if hasattr(value, "__dataclass_fields__"):
+        return {f.name: _to_jsonable(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple | list):
+        return [_to_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _to_jsonable(v) for k, v in value.items()}
+    return value

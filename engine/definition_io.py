@@ -1,0 +1,116 @@
+"""Loading definitions from plain dicts (parsed JSON), with errors that name the element."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.definition import (
+    Clock,
+    ClockEffect,
+    State,
+    Title,
+    Transition,
+    WorkflowDefinition,
+)
+from engine.errors import DefinitionError
+
+
+class _Reader:
+    """Collects shape problems while converting, so one error can report them all."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def title(self, raw: Any, where: str) -> Title:
+        if raw is None:
+            return Title("")
+        if isinstance(raw, str):
+            return Title(raw)
+        if isinstance(raw, dict) and isinstance(raw.get("zh", ""), str):
+            return Title(raw.get("zh", ""), raw.get("en", ""))
+        self.problems.append(f"{where}: title must be a string or {{zh, en}}")
+        return Title("")
+
+    def effects(self, raw: Any, where: str) -> tuple[ClockEffect, ...]:
+        out = []
+        for i, item in enumerate(raw or ()):
+            try:
+                out.append(ClockEffect(**item))
+            except TypeError as exc:
+                self.problems.append(f"{where} effect {i}: {exc}")
+        return tuple(out)
+
+    def state(self, raw: dict[str, Any], i: int) -> State | None:
+        where = f"state {raw.get('name', i)!r}"
+        try:
+            return State(
+                name=raw["name"],
+                title=self.title(raw.get("title"), where),
+                kind=raw.get("kind", "normal"),
+                effects=self.effects(raw.get("effects"), where),
+            )
+        except (KeyError, TypeError) as exc:
+            self.problems.append(f"{where}: missing or bad field {exc}")
+            return None
+
+    def transition(self, raw: dict[str, Any], i: int) -> Transition | None:
+        where = f"transition {raw.get('trigger', i)!r}"
+        try:
+            sources = raw["sources"]
+            return Transition(
+                trigger=raw["trigger"],
+                sources=(sources,) if isinstance(sources, str) else tuple(sources),
+                dest=raw.get("dest"),
+                roles=tuple(raw.get("roles", ())),
+                guards=tuple(raw.get("guards", ())),
+                actions=tuple(raw.get("actions", ())),
+                data=raw.get("data"),
+                data_key=raw.get("data_key"),
+                merge_data=bool(raw.get("merge_data", True)),
+                effects=self.effects(raw.get("effects"), where),
+                title=self.title(raw.get("title"), where),
+            )
+        except (KeyError, TypeError) as exc:
+            self.problems.append(f"{where}: missing or bad field {exc}")
+            return None
+
+    def clock(self, raw: dict[str, Any], i: int) -> Clock | None:
+        where = f"clock {raw.get('name', i)!r}"
+        try:
+            return Clock(
+                name=raw["name"],
+                length=raw["length"],
+                unit=raw.get("unit", "working_days"),
+                title=self.title(raw.get("title"), where),
+                reminders=tuple(raw.get("reminders", ())),
+                on_expiry=raw.get("on_expiry"),
+            )
+        except (KeyError, TypeError) as exc:
+            self.problems.append(f"{where}: missing or bad field {exc}")
+            return None
+
+
+def definition_from_dict(raw: dict[str, Any]) -> WorkflowDefinition:
+    """Build a definition from its dict form; shape problems raise one :class:`DefinitionError`."""
+    name = str(raw.get("name", "?"))
+    version = raw.get("version")
+    reader = _Reader()
+    if not isinstance(version, int) or version < 1:
+        reader.problems.append("version must be a positive integer")
+    states = [reader.state(s, i) for i, s in enumerate(raw.get("states", ()))]
+    transitions = [reader.transition(t, i) for i, t in enumerate(raw.get("transitions", ()))]
+    clocks = [reader.clock(c, i) for i, c in enumerate(raw.get("clocks", ()))]
+    if reader.problems:
+        raise DefinitionError(name, version if isinstance(version, int) else None, reader.problems)
+    return WorkflowDefinition(
+        name=name,
+        version=int(version),  # type: ignore[arg-type]
+        title=reader.title(raw.get("title"), "definition"),
+        states=tuple(s for s in states if s is not None),
+        transitions=tuple(t for t in transitions if t is not None),
+        roles=tuple(raw.get("roles", ())),
+        clocks=tuple(c for c in clocks if c is not None),
+        start_trigger=raw.get("start_trigger", "start"),
+        description=raw.get("description", ""),
+        settings=dict(raw.get("settings", {})),
+    )

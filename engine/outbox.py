@@ -1,0 +1,109 @@
+"""Delivering committed events to subscribers, at least once, from the outbox table.
+
+Each transition writes its outbox rows in its own transaction; after commit they are handed to
+the subscribers whose filters match. A subscriber that raises leaves the row pending with a
+growing back-off, and never blocks or undoes a transition. Subscribers should be idempotent: an
+event is identified by ``(instance_id, seq)`` and may arrive more than once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine as SAEngine
+from sqlalchemy import delete, select, update
+
+from engine import storage
+from engine.database import READ_ONLY
+
+log = logging.getLogger("gongkai.outbox")
+Subscriber = Callable[[dict[str, Any]], None]
+MAX_BACKOFF = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    callback: Subscriber
+    workflow: str | None
+    triggers: frozenset[str] | None
+    topics: frozenset[str]
+
+    def wants(self, topic: str, workflow: str, payload: dict[str, Any]) -> bool:
+        if topic not in self.topics or (self.workflow and self.workflow != workflow):
+            return False
+        return self.triggers is None or payload.get("trigger") in self.triggers
+
+
+class Outbox:
+    """This process's subscriptions and the delivery loop over pending outbox rows."""
+
+    def __init__(self, db: SAEngine) -> None:
+        self._db = db
+        self._subs: list[Subscription] = []
+        self._lock = threading.RLock()
+        self._local = threading.local()
+
+    def subscribe(self, callback: Subscriber, workflow: str | None = None,
+                  triggers: Collection[str] | None = None,
+                  topics: Collection[str] = ("event",)) -> Subscription:
+        sub = Subscription(callback, workflow, frozenset(triggers) if triggers else None,
+                           frozenset(topics))
+        with self._lock:
+            self._subs.append(sub)
+        return sub
+
+    def unsubscribe(self, sub: Subscription) -> None:
+        with self._lock:
+            self._subs.remove(sub)
+
+    @property
+    def active(self) -> bool:
+        return bool(self._subs)
+
+    def deliver(self, now: datetime, limit: int = 500) -> int:
+        """Hand pending rows that are due to subscribers; returns how many were delivered.
+
+        Callbacks run outside any transaction, so a subscriber may itself fire transitions.
+        """
+        if not self._subs or getattr(self._local, "busy", False):
+            return 0
+        self._local.busy = True
+        try:
+            return self._deliver(now, limit)
+        finally:
+            self._local.busy = False
+
+    def _deliver(self, now: datetime, limit: int) -> int:
+        with self._lock:
+            with self._db.connect().execution_options(**READ_ONLY) as conn:
+                rows = conn.execute(
+                    select(storage.outbox).where(storage.outbox.c.next_attempt_at <= now)
+                    .order_by(storage.outbox.c.id).limit(limit)).all()
+            results = [(row, self._hand_over(row)) for row in rows]
+            with self._db.begin() as conn:
+                done = [row.id for row, error in results if error is None]
+                if done:
+                    conn.execute(delete(storage.outbox).where(storage.outbox.c.id.in_(done)))
+                for row, error in results:
+                    if error is not None:
+                        backoff = min(MAX_BACKOFF, timedelta(seconds=2 ** min(row.attempts, 12)))
+                        conn.execute(update(storage.outbox).where(storage.outbox.c.id == row.id)
+                                     .values(attempts=row.attempts + 1, last_error=error,
+                                             next_attempt_at=now + backoff))
+        return len(done)
+
+    def _hand_over(self, row: Any) -> str | None:
+        for sub in self._subs:
+            if not sub.wants(row.topic, row.workflow, row.payload):
+                continue
+            try:
+                sub.callback(dict(row.payload, topic=row.topic))
+            except Exception as exc:  # a subscriber's failure must not escape into a transition
+                log.warning("subscriber %r failed on %s: %s", sub.callback, row.topic, exc)
+                return f"{type(exc).__name__}: {exc}"
+        return None

@@ -1,0 +1,230 @@
+"""The :class:`Engine`: the one object an embedding system talks to.
+
+It registers definitions, starts and fires instances (one transition, one transaction), answers
+questions about them, verifies their history, delivers committed events to subscribers, and runs
+the durable timers of statutory clocks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator, Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from engine import storage
+from engine.actor import Actor
+from engine.audit import verify_chain
+from engine.clocks import ClockRecord, Deadline, WorkingCalendar, deadline
+from engine.database import READ_ONLY, connect
+from engine.decide import decide_fire, decide_start, records_of
+from engine.definition import WorkflowDefinition
+from engine.definitions import DefinitionStore
+from engine.errors import ConcurrentUpdate, DuplicateBusinessKey, NotFound
+from engine.machine import CompiledDefinition
+from engine.outbox import Outbox, Subscription
+from engine.registry import Registry
+from engine.snapshot import Event, Instance, event_from_row
+from engine.storage import utc_dt
+from engine.timesource import SystemClock, TimeSource, local_date
+from engine.transaction import Change, write
+
+
+def default_calendar() -> WorkingCalendar:
+    """Official schedules where published, provisional (and marked so) beyond them."""
+    from calendars import ChinaCalendar
+
+    return ChinaCalendar(provisional=True)  # type: ignore[no-any-return]
+
+
+class Engine:
+    """Runs workflow instances stored at ``url`` (``sqlite:///file.db`` or PostgreSQL)."""
+
+    def __init__(self, url: str, clock: TimeSource | None = None,
+                 calendar: WorkingCalendar | None = None, registry: Registry | None = None,
+                 **db_options: Any) -> None:
+        self.url = url
+        self.clock: TimeSource = clock or SystemClock()
+        self.calendar: WorkingCalendar = calendar or default_calendar()
+        self.registry = registry or Registry()
+        self.db = connect(url, **db_options)
+        self.definitions = DefinitionStore(self.db, self.registry, self.clock)
+        self.outbox = Outbox(self.db)
+        self._worker: Any = None
+
+    # definitions -------------------------------------------------------------------------
+    def register(self, definition: WorkflowDefinition) -> WorkflowDefinition:
+        """Validate and store a definition version; new instances of it start on the latest."""
+        return self.definitions.register(definition).definition
+
+    def definition(self, name: str, version: int | None = None) -> WorkflowDefinition:
+        return self.definitions.get(name, version).definition
+
+    # transitions -------------------------------------------------------------------------
+    def start(self, workflow: str, actor: Actor, data: Mapping[str, Any] | None = None,
+              business_key: str | None = None) -> Instance:
+        """Start an instance with the definition's start trigger (one transaction)."""
+        compiled = self.definitions.get(workflow)
+        now = self.clock.now()
+        with self.db.begin() as conn:
+            if business_key is not None and conn.execute(select(storage.instances.c.id).where(
+                    storage.instances.c.workflow == workflow,
+                    storage.instances.c.business_key == business_key)).first():
+                raise DuplicateBusinessKey(workflow, business_key)
+            change = decide_start(compiled, conn, actor, data, business_key, now, self.calendar)
+            try:
+                write(conn, change, now, compiled, self.calendar)
+            except IntegrityError:
+                raise DuplicateBusinessKey(workflow, business_key or "") from None
+        self._after_commit(now)
+        return self._snapshot_of(change, compiled, now, created_at=now, business_key=business_key)
+
+    def fire(self, instance_id: str, trigger: str, actor: Actor,
+             data: Mapping[str, Any] | None = None, expected_version: int | None = None,
+             retries: int = 0) -> Instance:
+        """Fire ``trigger`` on an instance (one transaction).
+
+        ``expected_version`` makes the call fail with :class:`ConcurrentUpdate` if anyone changed
+        the instance since the caller read it; ``retries`` re-decides that many times after losing
+        a race to another writer (only without ``expected_version``).
+        """
+        for attempt in range(retries + 1):
+            try:
+                return self._fire_once(instance_id, trigger, actor, data, expected_version)
+            except ConcurrentUpdate:
+                if expected_version is not None or attempt == retries:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _fire_once(self, instance_id: str, trigger: str, actor: Actor,
+                   data: Mapping[str, Any] | None, expected_version: int | None) -> Instance:
+        now = self.clock.now()
+        with self.db.begin() as conn:
+            row = self._row(conn, instance_id)
+            if expected_version is not None and row.version != expected_version:
+                raise ConcurrentUpdate(instance_id, expected_version, row.version)
+            compiled = self.definitions.get(row.workflow, row.definition_version)
+            change = decide_fire(compiled, conn, row, trigger, actor, data, now, self.calendar)
+            write(conn, change, now, compiled, self.calendar)
+        self._after_commit(now)
+        return self._snapshot_of(change, compiled, now, created_at=utc_dt(row.created_at),
+                                 business_key=row.business_key)
+
+    def _after_commit(self, now: datetime) -> None:
+        if self.outbox.active:
+            self.outbox.deliver(now)
+
+    # reading -----------------------------------------------------------------------------
+    @staticmethod
+    def _row(conn: Any, instance_id: str) -> Any:
+        row = conn.execute(select(storage.instances).where(
+            storage.instances.c.id == instance_id)).first()
+        if row is None:
+            raise NotFound("instance", instance_id)
+        return row
+
+    def _read(self) -> Any:
+        return self.db.connect().execution_options(**READ_ONLY)
+
+    def get(self, instance_id: str) -> Instance:
+        """A snapshot of the instance, with its clocks' deadlines as of now."""
+        with self._read() as conn:
+            row = self._row(conn, instance_id)
+        return self._snapshot(row)
+
+    def history(self, instance_id: str) -> list[Event]:
+        with self._read() as conn:
+            self._row(conn, instance_id)
+            rows = conn.execute(select(storage.events).where(
+                storage.events.c.instance_id == instance_id).order_by(storage.events.c.seq)).all()
+        return [event_from_row(r) for r in rows]
+
+    def verify_history(self, instance_id: str) -> None:
+        """Raise :class:`HistoryTampered` naming the first event that does not verify."""
+        with self._read() as conn:
+            row = self._row(conn, instance_id)
+        verify_chain(instance_id, self.history(instance_id), row.last_hash, row.version)
+
+    def available_triggers(self, instance_id: str, actor: Actor | None = None) -> list[str]:
+        """Triggers valid in the instance's state (for ``actor``'s roles, if given).
+
+        Guards are not run here: they judge the data that comes with the trigger.
+        """
+        row = self.get(instance_id)
+        if row.closed:
+            return []
+        compiled = self.definitions.get(row.workflow, row.definition_version)
+        triggers = compiled.valid_triggers(row.state)
+        if actor is None:
+            return triggers
+        return [t for t in triggers if any(actor.role_for(c.roles) is not None
+                                           for c in compiled.candidates(row.state, t))]
+
+    def find(self, workflow: str | None = None, state: str | None = None,
+             business_key: str | None = None, closed: bool | None = None,
+             page_size: int = 500) -> Iterator[Instance]:
+        """Instances matching every given filter, fetched a page at a time (ordered by id)."""
+        t = storage.instances
+        query = select(t).order_by(t.c.id).limit(page_size)
+        for column, value in ((t.c.workflow, workflow), (t.c.state, state),
+                              (t.c.business_key, business_key)):
+            if value is not None:
+                query = query.where(column == value)
+        if closed is not None:
+            query = query.where(t.c.closed_at.is_not(None) if closed else t.c.closed_at.is_(None))
+        last = ""
+        while True:
+            with self._read() as conn:
+                rows = conn.execute(query.where(t.c.id > last)).all()
+            yield from (self._snapshot(r) for r in rows)
+            if len(rows) < page_size:
+                return
+            last = rows[-1].id
+
+    def _snapshot(self, row: Any) -> Instance:
+        compiled = self.definitions.get(row.workflow, row.definition_version)
+        return Instance(
+            id=row.id, workflow=row.workflow, definition_version=row.definition_version,
+            state=row.state, data=row.data, version=row.version, business_key=row.business_key,
+            created_at=utc_dt(row.created_at),  # type: ignore[arg-type]
+            updated_at=utc_dt(row.updated_at),  # type: ignore[arg-type]
+            closed_at=utc_dt(row.closed_at),
+            deadlines=self._deadlines(compiled, records_of(row.clocks)))
+
+    def _deadlines(self, compiled: CompiledDefinition, records: Mapping[str, ClockRecord]
+                   ) -> dict[str, Deadline]:
+        today = local_date(self.clock.now())
+        d = compiled.definition
+        return {name: deadline(rec, d.clock(name), self.calendar, today)
+                for name, rec in records.items() if rec.started_on}
+
+    def _snapshot_of(self, change: Change, compiled: CompiledDefinition, now: datetime,
+                     created_at: datetime | None, business_key: str | None) -> Instance:
+        return Instance(
+            id=change.instance_id, workflow=change.workflow,
+            definition_version=change.definition_version, state=change.to_state,
+            data=change.data, version=change.version, business_key=business_key,
+            created_at=created_at or now, updated_at=now,
+            closed_at=now if change.closed else None,
+            deadlines=self._deadlines(compiled, change.clocks))
+
+    # subscriptions -----------------------------------------------------------------------
+    def subscribe(self, callback: Callable[[dict[str, Any]], None], workflow: str | None = None,
+                  triggers: Collection[str] | None = None,
+                  topics: Collection[str] = ("event",)) -> Subscription:
+        """Call ``callback`` with each committed event (at least once, after commit)."""
+        return self.outbox.subscribe(callback, workflow, triggers, topics)
+
+    def deliver_events(self) -> int:
+        """Deliver pending outbox rows now (the worker does this on its rounds)."""
+        return self.outbox.deliver(self.clock.now())
+
+    # diagrams ----------------------------------------------------------------------------
+    def diagram(self, definition: WorkflowDefinition | str) -> str:
+        from engine.diagram import mermaid
+
+        if isinstance(definition, str):
+            definition = self.definition(definition)
+        return mermaid(definition)

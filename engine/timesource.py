@@ -1,0 +1,31 @@
+"""Where the engine gets the time from: the system clock, or a controllable one in tests.
+
+The engine never reads the wall clock directly; every operation asks its time source, so a whole
+year of requests can run in seconds under :class:`engine.testing.ManualClock`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+class TimeSource(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware."""
+        ...
+
+
+class SystemClock:
+    """The real time."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+def local_date(moment: datetime) -> date:
+    """The Asia/Shanghai calendar date of a moment: statutory days are Beijing days."""
+    return moment.astimezone(SHANGHAI).date()

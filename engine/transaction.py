@@ -1,0 +1,203 @@
+"""One transition, one database transaction: check, decide, then write everything or nothing.
+
+:func:`plan` checks the trigger, the actor's roles, the data and the guards and works out the
+new state, data and clocks without writing; :func:`write` then updates the instance row under its
+row version, appends the hash-chained event, queues the outbox message and moves the timers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection
+
+from engine import storage, timers
+from engine.actor import Actor
+from engine.audit import event_hash
+from engine.clocks import ClockEffectError, ClockLimitReached, ClockRecord, apply_effect
+from engine.context import TransitionContext
+from engine.definition import ClockEffect, Transition
+from engine.errors import (
+    ConcurrentUpdate,
+    GuardRejected,
+    InvalidData,
+    InvalidTransition,
+    PermissionDenied,
+)
+from engine.machine import CompiledDefinition
+
+
+@dataclass
+class Change:
+    """Everything one transition writes."""
+
+    instance_id: str
+    workflow: str
+    definition_version: int
+    version: int
+    trigger: str
+    from_state: str | None
+    to_state: str
+    actor_id: str
+    actor_role: str
+    data: dict[str, Any]
+    event_data: dict[str, Any]
+    clocks: dict[str, ClockRecord]
+    changed_clocks: dict[str, ClockRecord]
+    closed: bool
+    prev_hash: str
+    business_key: str | None = None
+    messages: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+
+def check_role(compiled: CompiledDefinition, candidates: list[Transition], trigger: str,
+               actor: Actor, instance_id: str | None) -> str:
+    allowed = sorted({r for t in candidates for r in t.roles})
+    role = actor.role_for(allowed)
+    if role is None:
+        raise PermissionDenied(instance_id, trigger, actor.id, actor.roles, allowed)
+    return role
+
+
+def validate_data(compiled: CompiledDefinition, trigger: str, data: Mapping[str, Any] | None,
+                  instance_id: str | None) -> tuple[dict[str, Any], BaseModel | None]:
+    model = compiled.models.get(trigger)
+    raw = dict(data or {})
+    if model is None:
+        return raw, None
+    try:
+        obj = model.model_validate(raw)
+    except ValidationError as exc:
+        errors = [{"field": ".".join(str(p) for p in e["loc"]) or "(data)", "message": e["msg"],
+                   "type": e["type"]} for e in exc.errors()]
+        raise InvalidData(trigger, errors, instance_id) from None
+    return obj.model_dump(mode="json", exclude_none=True), obj
+
+
+def effect_day(effect: ClockEffect, ctx: TransitionContext) -> date:
+    value = ctx.data.get(effect.date_field) if effect.date_field else None
+    return date.fromisoformat(value) if isinstance(value, str) else ctx.today
+
+
+def apply_clocks(ctx: TransitionContext, transition: Transition, entered: bool
+                 ) -> dict[str, ClockRecord]:
+    """The clocks changed by the transition's effects, then by entering its destination."""
+    d = ctx.definition
+    effects = transition.effects
+    if entered and transition.dest:
+        effects += d.state(transition.dest).effects
+    records = dict(ctx.clock_records)
+    changed: dict[str, ClockRecord] = {}
+    for e in effects:
+        length = ctx.data.get(e.length_field) if e.length_field else None
+        try:
+            new = apply_effect(records.get(e.clock), d.clock(e.clock), e, effect_day(e, ctx),
+                               length)
+        except ClockLimitReached as exc:
+            raise GuardRejected(ctx.instance_id, ctx.state or "-", ctx.trigger,
+                                f"clock {e.clock}", str(exc)) from None
+        except ClockEffectError as exc:
+            raise InvalidData(ctx.trigger, [{"field": e.date_field or "(event date)",
+                                             "message": str(exc)}], ctx.instance_id) from None
+        if new is not records.get(e.clock):
+            records[e.clock] = changed[e.clock] = new
+    return changed
+
+
+def run_actions(compiled: CompiledDefinition, ctx: TransitionContext,
+                transition: Transition) -> dict[str, Any]:
+    updates: dict[str, Any] = {}
+    for name in transition.actions:
+        result = compiled.actions[name](ctx)
+        if result:
+            updates.update(result)
+    return updates
+
+
+def merged_data(base: Mapping[str, Any], transition: Transition, event_data: dict[str, Any],
+                updates: Mapping[str, Any]) -> dict[str, Any]:
+    data = dict(base)
+    if transition.merge_data:
+        if transition.data_key:
+            data[transition.data_key] = event_data
+        else:
+            data.update(event_data)
+    data.update(updates)
+    return data
+
+
+def select_transition(compiled: CompiledDefinition, ctx: TransitionContext
+                      ) -> tuple[Transition, str]:
+    """Check the trigger and the actor, then let the machine run the guards."""
+    assert ctx.state is not None
+    if ctx.trigger not in compiled.valid_triggers(ctx.state):
+        raise InvalidTransition(ctx.instance_id, ctx.state, ctx.trigger,
+                                compiled.valid_triggers(ctx.state))
+    chosen = compiled.select(ctx)
+    if chosen is None:
+        guard, reason = ctx.rejections[0] if ctx.rejections else ("?", "no transition applies")
+        raise GuardRejected(ctx.instance_id, ctx.state, ctx.trigger, guard, reason)
+    return chosen
+
+
+def write(conn: Connection, change: Change, now: datetime, compiled: CompiledDefinition,
+          cal: Any) -> None:
+    """Persist ``change``: row-version-checked update (or insert), event, outbox, timers."""
+    seq = change.version
+    event_data = change.event_data
+    digest = event_hash(instance_id=change.instance_id, seq=seq, trigger=change.trigger,
+                        from_state=change.from_state, to_state=change.to_state,
+                        actor_id=change.actor_id, actor_role=change.actor_role, event_time=now,
+                        recorded_at=now, data=event_data, prev_hash=change.prev_hash)
+    row = dict(state=change.to_state, data=change.data,
+               clocks={n: r.to_json() for n, r in change.clocks.items()},
+               version=seq, last_hash=digest, updated_at=now,
+               closed_at=now if change.closed else None)
+    if seq == 1:
+        conn.execute(insert(storage.instances).values(
+            id=change.instance_id, workflow=change.workflow,
+            definition_version=change.definition_version, created_at=now, **row,
+            business_key=change.business_key))
+    else:
+        done = conn.execute(update(storage.instances).where(
+            storage.instances.c.id == change.instance_id,
+            storage.instances.c.version == seq - 1).values(**row))
+        if done.rowcount != 1:
+            actual = conn.execute(select(storage.instances.c.version).where(
+                storage.instances.c.id == change.instance_id)).scalar()
+            raise ConcurrentUpdate(change.instance_id, seq - 1, actual)
+    conn.execute(insert(storage.events).values(
+        instance_id=change.instance_id, seq=seq, trigger=change.trigger,
+        from_state=change.from_state, to_state=change.to_state, actor_id=change.actor_id,
+        actor_role=change.actor_role, event_time=now, recorded_at=now, data=event_data,
+        prev_hash=change.prev_hash, hash=digest))
+    _queue(conn, change, seq, now)
+    _move_timers(conn, change, now, compiled, cal)
+
+
+def _queue(conn: Connection, change: Change, seq: int, now: datetime) -> None:
+    payload = dict(instance_id=change.instance_id, workflow=change.workflow, seq=seq,
+                   trigger=change.trigger, from_state=change.from_state,
+                   to_state=change.to_state, actor_id=change.actor_id,
+                   actor_role=change.actor_role, data=change.event_data)
+    rows = [dict(topic="event", payload=payload)]
+    rows += [dict(topic=topic, payload=body) for topic, body in change.messages]
+    conn.execute(insert(storage.outbox), [
+        dict(r, instance_id=change.instance_id, seq=seq, workflow=change.workflow,
+             attempts=0, next_attempt_at=now) for r in rows])
+
+
+def _move_timers(conn: Connection, change: Change, now: datetime,
+                 compiled: CompiledDefinition, cal: Any) -> None:
+    if change.closed:
+        timers.cancel(conn, storage.timers, change.instance_id, None, now)
+        return
+    timers.reschedule(conn, storage.timers, instance_id=change.instance_id,
+                      workflow=change.workflow, state=change.to_state,
+                      definition=compiled.definition, changed=change.changed_clocks,
+                      cal=cal, now=now)

@@ -1,0 +1,217 @@
+"""Validation of workflow definitions: every problem found, reported together.
+
+A definition is checked when it is registered or loaded. Problems name the element they concern,
+so an agency that edited a definition's JSON learns everything wrong with it in one go.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Iterable
+
+from engine.clock_flow import clock_statuses
+from engine.definition import (
+    ANY_STATE,
+    CLOCK_OPS,
+    CLOCK_UNITS,
+    STATE_KINDS,
+    ClockEffect,
+    Transition,
+    WorkflowDefinition,
+)
+from engine.errors import DefinitionError
+from engine.registry import Registry
+
+SYSTEM_ROLE = "system"
+
+
+def validate(definition: WorkflowDefinition, registry: Registry | None = None) -> None:
+    """Raise one :class:`DefinitionError` listing every problem, or return quietly."""
+    problems: list[str] = []
+    problems += _check_states(definition)
+    problems += _check_transitions(definition)
+    if not problems:
+        problems += _check_graph(definition)
+    problems += _check_clocks(definition)
+    if registry is not None:
+        problems += _check_names(definition, registry)
+    if not problems:
+        problems += _check_clock_flow(definition)
+    if problems:
+        raise DefinitionError(definition.name, definition.version, problems)
+
+
+def _duplicates(names: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    dups = []
+    for n in names:
+        if n in seen:
+            dups.append(n)
+        seen.add(n)
+    return dups
+
+
+def _check_states(d: WorkflowDefinition) -> list[str]:
+    problems = [f"state {n!r} is declared twice" for n in _duplicates(s.name for s in d.states)]
+    problems += [f"state {s.name!r} has unknown kind {s.kind!r}" for s in d.states
+                 if s.kind not in STATE_KINDS]
+    initial = [s.name for s in d.states if s.kind == "initial"]
+    if len(initial) != 1:
+        problems.append(f"exactly one initial state is required, found {initial or 'none'}")
+    if not any(s.kind == "terminal" for s in d.states):
+        problems.append("no terminal state")
+    return problems
+
+
+def _check_transitions(d: WorkflowDefinition) -> list[str]:
+    names = {s.name for s in d.states}
+    terminal = d.terminal_states
+    problems: list[str] = []
+    starts = [t for t in d.transitions if t.trigger == d.start_trigger]
+    if len(starts) != 1:
+        problems.append(f"exactly one start transition {d.start_trigger!r} is required")
+    for t in d.transitions:
+        where = f"transition {t.trigger!r}"
+        if t.trigger == d.start_trigger:
+            if t.sources:
+                problems.append(f"{where}: the start transition takes no sources")
+            initial = [s.name for s in d.states if s.kind == "initial"]
+            if t.dest not in initial:
+                problems.append(f"{where}: the start transition must lead to the initial state")
+            continue
+        if not t.sources:
+            problems.append(f"{where}: no source states")
+        for src in t.sources:
+            if src != ANY_STATE and src not in names:
+                problems.append(f"{where}: unknown source state {src!r}")
+            elif src in terminal:
+                problems.append(f"{where}: terminal state {src!r} has an exit")
+        if t.dest is not None and t.dest not in names:
+            problems.append(f"{where}: unknown destination state {t.dest!r}")
+        if d.roles and not t.roles:
+            problems.append(f"{where}: no roles may fire it")
+        for role in t.roles:
+            if d.roles and role not in d.roles and role != SYSTEM_ROLE:
+                problems.append(f"{where}: unknown role {role!r}")
+    problems += _check_ambiguity(d)
+    return problems
+
+
+def _check_ambiguity(d: WorkflowDefinition) -> list[str]:
+    by_pair: dict[tuple[str, str], list[Transition]] = defaultdict(list)
+    models: dict[str, set[str | None]] = defaultdict(set)
+    for t in d.transitions:
+        models[t.trigger].add(t.data)
+        for src in d.expand_sources(t) if t.sources else ():
+            by_pair[(src, t.trigger)].append(t)
+    problems = [f"trigger {trig!r} uses several data models {sorted(map(str, m))}"
+                for trig, m in models.items() if len(m) > 1]
+    for (src, trig), ts in by_pair.items():
+        guard_sets = [frozenset(t.guards) for t in ts]
+        if len(ts) > 1 and len(set(guard_sets)) < len(guard_sets):
+            problems.append(
+                f"state {src!r} has {len(ts)} transitions on {trig!r} without distinguishing guards"
+            )
+    return problems
+
+
+def _edges(d: WorkflowDefinition) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for t in d.transitions:
+        if t.dest is None or not t.sources:
+            continue
+        for src in d.expand_sources(t):
+            out[src].add(t.dest)
+    return out
+
+
+def _reach(start: Iterable[str], edges: dict[str, set[str]]) -> set[str]:
+    seen = set(start)
+    todo = deque(seen)
+    while todo:
+        for nxt in edges.get(todo.popleft(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def _check_graph(d: WorkflowDefinition) -> list[str]:
+    edges = _edges(d)
+    reachable = _reach([d.initial_state.name], edges)
+    problems = [f"state {s.name!r} is unreachable from the initial state"
+                for s in d.states if s.name not in reachable]
+    reverse: dict[str, set[str]] = defaultdict(set)
+    for src, dests in edges.items():
+        for dst in dests:
+            reverse[dst].add(src)
+    finishing = _reach(d.terminal_states, reverse)
+    problems += [f"state {s.name!r} cannot reach any terminal state"
+                 for s in d.states if s.name in reachable and s.name not in finishing]
+    return problems
+
+
+def _all_effects(d: WorkflowDefinition) -> list[tuple[str, ClockEffect]]:
+    found = [(f"state {s.name!r}", e) for s in d.states for e in s.effects]
+    return found + [(f"transition {t.trigger!r}", e) for t in d.transitions for e in t.effects]
+
+
+def _check_clocks(d: WorkflowDefinition) -> list[str]:
+    names = {c.name for c in d.clocks}
+    triggers = {t.trigger for t in d.transitions}
+    problems = [f"clock {n!r} is declared twice" for n in _duplicates(c.name for c in d.clocks)]
+    for c in d.clocks:
+        if c.unit not in CLOCK_UNITS:
+            problems.append(f"clock {c.name!r}: unknown unit {c.unit!r}")
+        if not isinstance(c.length, int) or c.length < 1:
+            problems.append(f"clock {c.name!r}: length must be a positive integer")
+        elif any(not 0 < r < c.length for r in c.reminders):
+            problems.append(f"clock {c.name!r}: reminders must lie between 1 and {c.length - 1}")
+        if c.on_expiry is not None and c.on_expiry not in triggers:
+            problems.append(f"clock {c.name!r}: on_expiry trigger {c.on_expiry!r} is not defined")
+    for where, e in _all_effects(d):
+        if e.clock not in names:
+            problems.append(f"{where}: effect on unknown clock {e.clock!r}")
+        if e.op not in CLOCK_OPS:
+            problems.append(f"{where}: unknown clock operation {e.op!r}")
+        if e.op == "extend" and (e.by is None or e.by < 1):
+            problems.append(f"{where}: extend needs a positive 'by'")
+    return problems
+
+
+def _check_names(d: WorkflowDefinition, registry: Registry) -> list[str]:
+    problems = []
+    for t in d.transitions:
+        where = f"transition {t.trigger!r}"
+        problems += [f"{where}: unknown guard {g!r}" for g in t.guards if g not in registry.guards]
+        problems += [f"{where}: unknown action {a!r}" for a in t.actions
+                     if a not in registry.actions]
+        if t.data is not None and t.data not in registry.models:
+            problems.append(f"{where}: unknown data model {t.data!r}")
+    return problems
+
+
+def _check_clock_flow(d: WorkflowDefinition) -> list[str]:
+    statuses = clock_statuses(d)
+    problems = []
+    for t in d.transitions:
+        sources = d.expand_sources(t) if t.sources else ()
+        for e in t.effects:
+            if e.op == "resume" and not any("paused" in statuses[s][e.clock] for s in sources):
+                problems.append(
+                    f"transition {t.trigger!r}: resumes clock {e.clock!r}, "
+                    "which is never paused in its source states"
+                )
+    valid = {(s, t.trigger) for t in d.transitions if t.sources for s in d.expand_sources(t)}
+    for c in d.clocks:
+        if c.on_expiry is None:
+            continue
+        for s in d.states:
+            if s.kind != "terminal" and "running" in statuses[s.name][c.name] and (s.name, c.on_expiry) not in valid:
+                problems.append(
+                    f"clock {c.name!r}: its expiry trigger {c.on_expiry!r} is not valid in "
+                    f"state {s.name!r}, where the clock may be running"
+                )
+        if not any(SYSTEM_ROLE in t.roles for t in d.transitions if t.trigger == c.on_expiry):
+            problems.append(f"clock {c.name!r}: the system may not fire {c.on_expiry!r}")
+    return problems
