@@ -1,0 +1,245 @@
+"""`ChinaCalendar`: Chinese working days (工作日), a drop-in workalendar calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal, SupportsIndex
+
+from workalendar.core import SAT, SUN, Calendar
+
+from calendars.errors import UnsupportedDateType
+from calendars.extras import Base, Overlay
+from calendars.schedule import Schedule, english_name
+from calendars.schedule_files import (
+    StrPath,
+    load_schedule_files,
+    schedule_dir_from_env,
+    schedule_files_in,
+)
+from calendars.sources import ScheduleSources
+from calendars.table import LazyTable
+
+Language = Literal["en", "zh"]
+DayLike = dt.date | dt.datetime
+
+
+def to_date(day: object) -> dt.date:
+    """The date part of a `date` or `datetime`; anything else is an `UnsupportedDateType`."""
+    if isinstance(day, dt.datetime):
+        return day.date()
+    if isinstance(day, dt.date):
+        return day
+    raise UnsupportedDateType(
+        f"`{day!r}` is of unsupported type ({type(day).__name__}): "
+        "expected a datetime.date or datetime.datetime"
+    )
+
+
+def _working_day_count(delta: object) -> int:
+    if isinstance(delta, bool) or not isinstance(delta, SupportsIndex):
+        raise TypeError(
+            f"the number of working days must be an int, got {type(delta).__name__} {delta!r}"
+        )
+    return operator.index(delta)
+
+
+def _schedule_paths(
+    schedule_files: Iterable[StrPath] | None, schedule_dir: StrPath | None
+) -> list[Path]:
+    if isinstance(schedule_files, str | os.PathLike):
+        raise TypeError("schedule_files takes a list of paths, not a single path")
+    if schedule_files is None and schedule_dir is None:
+        schedule_dir = schedule_dir_from_env()
+    paths = schedule_files_in(schedule_dir) if schedule_dir is not None else []
+    return paths + [Path(path) for path in schedule_files or ()]
+
+
+class ChinaCalendar(Calendar):  # type: ignore[misc]
+    """China: working days from the State Council holiday schedules (节假日安排).
+
+    A `workalendar.core.Calendar` with workalendar's method names and meanings, answering from
+    a precomputed table in O(log n) a call.
+
+    Data: the official schedules (国务院办公厅关于部分节假日安排的通知) packaged from
+    chinese-calendar (2004-2026), each replaced by a schedule file for its year when one is
+    given: ``schedule_files=[...]``, ``schedule_dir=...``, or, when neither is given, the
+    directory named by the environment variable ``GONGKAI_SCHEDULE_DIR`` (read once, here).
+
+    Years without an official schedule: by default any answer that depends on one raises
+    `CalendarDataMissing` naming the year. With ``provisional=True`` such years (1900-2099)
+    are answered from weekends plus the statutory holidays of the 全国年节及纪念日放假办法
+    (2024 revision); `is_provisional` and `span_is_provisional` say which answers are.
+
+    Counting follows Chinese practice and workalendar: the day given is not counted;
+    ``add_working_days(d, n)`` is the n-th working day after ``d`` (before it for negative
+    ``n``, as in workalendar), and ``n = 0`` returns ``d`` without consulting any data.
+    ``sub_working_days(d, n)`` goes back ``abs(n)`` working days. Counts must be ints
+    (`TypeError` otherwise). Days may be `date` or `datetime` (the date part counts; with
+    ``keep_datetime=True`` a datetime comes back with its time). Anything else raises
+    `UnsupportedDateType`, which is both workalendar's error and a `TypeError`.
+
+    ``language`` chooses the holiday labels of `holidays` and `get_holiday_label`: English
+    ("en", as workalendar) or the notices' Chinese names ("zh").
+    """
+
+    WEEKEND_DAYS = (SAT, SUN)
+
+    def __init__(
+        self,
+        *,
+        schedule_files: Iterable[StrPath] | None = None,
+        schedule_dir: StrPath | None = None,
+        provisional: bool = False,
+        language: Language = "en",
+    ) -> None:
+        super().__init__()
+        if language not in ("en", "zh"):
+            raise ValueError(f"language must be 'en' or 'zh', got {language!r}")
+        self.language: Language = language
+        files = load_schedule_files(_schedule_paths(schedule_files, schedule_dir))
+        self._sources = ScheduleSources(files, provisional=bool(provisional))
+        self._table = LazyTable(
+            self._sources.schedule_of, self._sources.missing_error, self._sources.initial_years
+        )
+
+    # -- data and provisional answers -------------------------------------------------------
+
+    @property
+    def provisional(self) -> bool:
+        """Whether years without an official schedule are answered provisionally."""
+        return self._sources.provisional
+
+    def official_years(self) -> frozenset[int]:
+        """Years with an official schedule, packaged or from schedule files."""
+        return self._sources.official_years
+
+    def schedule(self, year: int) -> Schedule:
+        """The schedule answering for `year` (`CalendarDataMissing` if none does)."""
+        return self._sources.require(operator.index(year))
+
+    def is_provisional(self, day: DayLike) -> bool:
+        """Whether answers about `day` come from the provisional rules (never in strict mode)."""
+        return self._sources.is_provisional_year(to_date(day).year)
+
+    def span_is_provisional(self, start: DayLike, end: DayLike) -> bool:
+        """Whether any day in [start, end] (either order) lies in a year answered provisionally.
+
+        Call it with a day and a computed deadline to learn whether the deadline is provisional.
+        """
+        first, last = sorted((to_date(start), to_date(end)))
+        return self._sources.any_provisional(first.year, last.year)
+
+    # -- workalendar API --------------------------------------------------------------------
+
+    def is_working_day(
+        self,
+        day: DayLike,
+        extra_working_days: Iterable[DayLike] | None = None,
+        extra_holidays: Iterable[DayLike] | None = None,
+    ) -> bool:
+        """Whether `day` is a working day; extra working days win over extra holidays."""
+        day = to_date(day)
+        if extra_working_days and day in {to_date(d) for d in extra_working_days}:
+            return True
+        if extra_holidays and day in {to_date(d) for d in extra_holidays}:
+            return False
+        return self._sources.require(day.year).is_working_day(day)
+
+    def is_holiday(self, day: DayLike, extra_holidays: Iterable[DayLike] | None = None) -> bool:
+        """Whether `day` is a day off of the schedule (放假), as workalendar means it.
+
+        Ordinary weekends are not holidays here; weekend days inside a holiday run are.
+        """
+        day = to_date(day)
+        if extra_holidays and day in {to_date(d) for d in extra_holidays}:
+            return True
+        return day in self._sources.require(day.year).holidays
+
+    def add_working_days(
+        self,
+        day: DayLike,
+        delta: int,
+        extra_working_days: Iterable[DayLike] | None = None,
+        extra_holidays: Iterable[DayLike] | None = None,
+        keep_datetime: bool = False,
+    ) -> DayLike:
+        """The `delta`-th working day after `day` (before it if `delta` is negative)."""
+        start = to_date(day)
+        count = _working_day_count(delta)
+        if count == 0:
+            result = start
+        else:
+            stepper = self._stepper(extra_working_days, extra_holidays)
+            ordinal = start.toordinal()
+            found = stepper.add(ordinal, count) if count > 0 else stepper.sub(ordinal, -count)
+            result = dt.date.fromordinal(found)
+        if keep_datetime and isinstance(day, dt.datetime):
+            return day + dt.timedelta(days=(result - start).days)
+        return result
+
+    def sub_working_days(
+        self,
+        day: DayLike,
+        delta: int,
+        extra_working_days: Iterable[DayLike] | None = None,
+        extra_holidays: Iterable[DayLike] | None = None,
+        keep_datetime: bool = False,
+    ) -> DayLike:
+        """The `abs(delta)`-th working day before `day` (workalendar: the sign is ignored)."""
+        count = abs(_working_day_count(delta))
+        return self.add_working_days(
+            day, -count, extra_working_days, extra_holidays, keep_datetime=keep_datetime
+        )
+
+    def get_working_days_delta(
+        self,
+        start: DayLike,
+        end: DayLike,
+        include_start: bool = False,
+        extra_working_days: Iterable[DayLike] | None = None,
+        extra_holidays: Iterable[DayLike] | None = None,
+    ) -> int:
+        """Working days in (start, end], either order; with `include_start`, in [start, end].
+
+        As in workalendar, the same day twice gives 0 even with `include_start`.
+        """
+        first, last = sorted((to_date(start), to_date(end)))
+        if first == last:
+            return 0
+        stepper = self._stepper(extra_working_days, extra_holidays)
+        return stepper.count(first.toordinal(), last.toordinal(), bool(include_start))
+
+    def holidays(self, year: int | None = None) -> list[tuple[dt.date, str]]:
+        """The days off of `year` (this year if None), sorted, with labels in `language`."""
+        schedule = self.schedule(dt.date.today().year if year is None else year)
+        return [(day, self._label(name)) for day, name in schedule.holidays.items()]
+
+    def get_calendar_holidays(self, year: int) -> list[tuple[dt.date, str]]:
+        return self.holidays(year)
+
+    def get_holiday_label(self, day: DayLike) -> str | None:
+        day = to_date(day)
+        name = self.schedule(day.year).holidays.get(day)
+        return None if name is None else self._label(name)
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _label(self, name: str) -> str:
+        return name if self.language == "zh" else english_name(name)
+
+    def _stepper(
+        self,
+        extra_working_days: Iterable[DayLike] | None,
+        extra_holidays: Iterable[DayLike] | None,
+    ) -> Base:
+        if not extra_working_days and not extra_holidays:
+            return self._table
+        return Overlay(
+            self._table,
+            (to_date(d).toordinal() for d in extra_working_days or ()),
+            (to_date(d).toordinal() for d in extra_holidays or ()),
+        )

@@ -1,0 +1,157 @@
+"""Schedule files: an agency adds a year itself, one TOML file per year.
+
+When the State Council publishes next year's notice (usually in November), an agency writes it
+down as a file like this and points the calendar at it; no new release is needed::
+
+    year = 2027
+    source = "国务院办公厅关于2027年部分节假日安排的通知"
+
+    [[holidays]]
+    name = "春节"
+    dates = ["2027-02-05", "2027-02-06", "2027-02-07"]   # days off
+
+    [[workdays]]
+    name = "春节调休"
+    dates = ["2027-02-20"]                               # weekend days worked
+
+A file replaces the packaged data for its year. Loading checks everything at once and raises
+one `ScheduleFileError` listing every problem, each with the date as written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from calendars.errors import SCHEDULE_DIR_ENV, ScheduleFileError, ScheduleProblem
+from calendars.schedule import Schedule, schedule_problems
+
+KNOWN_KEYS = frozenset({"year", "source", "holidays", "workdays"})
+ENTRY_KEYS = frozenset({"name", "dates"})
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+StrPath = str | os.PathLike[str]
+
+
+def load_schedule_file(path: StrPath) -> Schedule:
+    """Read and check one schedule file; raise `ScheduleFileError` naming every problem."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ScheduleFileError(path, [ScheduleProblem(f"cannot read: {exc}")]) from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ScheduleFileError(path, [ScheduleProblem(f"not valid TOML: {exc}")]) from exc
+    problems: list[ScheduleProblem] = []
+    year = _year(data, problems)
+    source = _source(data, problems)
+    holidays = _entries(data, "holidays", problems)
+    workdays = _entries(data, "workdays", problems)
+    if year is not None:
+        problems.extend(schedule_problems(year, holidays, workdays))
+    if problems or year is None or source is None:
+        raise ScheduleFileError(path, problems)
+    return Schedule(year=year, source=source, holidays=holidays, workdays=workdays)
+
+
+def load_schedule_files(paths: Iterable[StrPath]) -> dict[int, Schedule]:
+    """Load several files; two files for one year are an error naming both."""
+    schedules: dict[int, Schedule] = {}
+    origin: dict[int, Path] = {}
+    for path in paths:
+        schedule = load_schedule_file(path)
+        if schedule.year in origin:
+            problem = ScheduleProblem(
+                f"a second file for {schedule.year}: {origin[schedule.year]} has it already"
+            )
+            raise ScheduleFileError(path, [problem])
+        schedules[schedule.year] = schedule
+        origin[schedule.year] = Path(path)
+    return schedules
+
+
+def schedule_files_in(directory: StrPath) -> list[Path]:
+    """The ``*.toml`` files of a schedule directory, sorted by name."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise ScheduleFileError(directory, [ScheduleProblem("not a directory of schedule files")])
+    return sorted(directory.glob("*.toml"))
+
+
+def schedule_dir_from_env(environ: Mapping[str, str] | None = None) -> Path | None:
+    """The directory named by ``GONGKAI_SCHEDULE_DIR``, or None when it is unset or empty."""
+    value = (os.environ if environ is None else environ).get(SCHEDULE_DIR_ENV, "")
+    return Path(value) if value.strip() else None
+
+
+def _year(data: dict[str, Any], problems: list[ScheduleProblem]) -> int | None:
+    for key in sorted(set(data) - KNOWN_KEYS):
+        problems.append(ScheduleProblem(f"unknown key {key!r} (expected {sorted(KNOWN_KEYS)})"))
+    year = data.get("year")
+    if year is None:
+        problems.append(ScheduleProblem("missing `year`"))
+        return None
+    if isinstance(year, bool) or not isinstance(year, int) or not dt.MINYEAR <= year <= dt.MAXYEAR:
+        problems.append(ScheduleProblem(f"`year` must be a whole number of a year, got {year!r}"))
+        return None
+    return year
+
+
+def _source(data: dict[str, Any], problems: list[ScheduleProblem]) -> str | None:
+    source = data.get("source")
+    if source is None:
+        problems.append(ScheduleProblem("missing `source` (the notice the dates come from)"))
+        return None
+    if not isinstance(source, str) or not source.strip():
+        problems.append(ScheduleProblem(f"`source` must name the notice, got {source!r}"))
+        return None
+    return source.strip()
+
+
+def _entries(data: dict[str, Any], key: str, problems: list[ScheduleProblem]) -> dict[dt.date, str]:
+    entries = data.get(key, [])
+    if not isinstance(entries, list):
+        problems.append(ScheduleProblem(f"`{key}` must be an array of tables ([[{key}]])"))
+        return {}
+    days: dict[dt.date, str] = {}
+    for number, entry in enumerate(entries, start=1):
+        where = f"[[{key}]] #{number}"
+        if not isinstance(entry, dict):
+            problems.append(ScheduleProblem(f"{where} must be a table with `name` and `dates`"))
+            continue
+        for extra in sorted(set(entry) - ENTRY_KEYS):
+            problems.append(ScheduleProblem(f"{where}: unknown key {extra!r}"))
+        name = entry.get("name")
+        if not isinstance(name, str) or not name.strip():
+            problems.append(ScheduleProblem(f"{where}: missing or empty `name`"))
+            name = ""
+        dates = entry.get("dates")
+        if not isinstance(dates, list) or not dates:
+            problems.append(ScheduleProblem(f"{where}: `dates` must be a non-empty list"))
+            continue
+        for raw in dates:
+            day = _parse_date(raw, where, problems)
+            if day is None:
+                continue
+            if day in days:
+                problems.append(ScheduleProblem(f"listed twice in `{key}`", day.isoformat()))
+            days[day] = name.strip()
+    return days
+
+
+def _parse_date(raw: object, where: str, problems: list[ScheduleProblem]) -> dt.date | None:
+    if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
+        return raw
+    if isinstance(raw, str) and ISO_DATE.fullmatch(raw.strip()):
+        try:
+            return dt.date.fromisoformat(raw.strip())
+        except ValueError as exc:
+            problems.append(ScheduleProblem(f"{where}: not a date ({exc})", raw))
+            return None
+    problems.append(ScheduleProblem(f'{where}: not a date (expected "YYYY-MM-DD")', str(raw)))
+    return None
