@@ -92,9 +92,8 @@ class FeeLine:
 
     def describe(self, unit: str) -> str:
         """The line as a fee notice states it, e.g. ``第11—30件，100元/件，共20件，2000元``."""
-        span = f"第{self.first}{unit}" if self.first == self.last else (
-            f"第{self.first}—{self.last}{unit}"
-        )
+        last = "" if self.first == self.last else f"—{self.last}"
+        span = f"第{self.first}{last}{unit}"
         return f"{span}，{self.unit_price}元/{unit}，共{self.count}{unit}，{self.amount}元"
 
 

@@ -294,6 +294,9 @@ def _blank(text: str | None) -> bool:
     return text is None or not text.strip()
 
 
+_DISCLOSING = frozenset({OutcomeGroup.DISCLOSED, OutcomeGroup.PARTIALLY_DISCLOSED})
+
+
 PROPOSAL_FIELDS: tuple[str, ...] = (
     "outcome",
     "legal_basis",
@@ -337,12 +340,8 @@ def proposal_problems(
     if chosen.requires_convenience and _blank(convenience):
         add("convenience", f"{code} needs convenience reply content (便民答复, source 四(二))")
     if not _blank(public_interest) and chosen.group not in _DISCLOSING:
-        add("public_interest", f"a public-interest finding (条例 15, 32) supports disclosure, "
-                               f"not {code}")
+        add("public_interest", f"a public-interest finding (条例 15, 32) cannot support {code}")
     return problems
-
-
-_DISCLOSING = frozenset({OutcomeGroup.DISCLOSED, OutcomeGroup.PARTIALLY_DISCLOSED})
 
 
 def check_proposal(
