@@ -1,0 +1,148 @@
+"""``gongkai calendar …``: check schedule files, show a year, count working days.
+
+`calendar_group` is a click group; the top-level ``gongkai`` command mounts it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from calendars.china import ChinaCalendar
+from calendars.errors import (
+    SCHEDULE_DIR_ENV,
+    CalendarDataMissing,
+    CalendarError,
+    ScheduleFileError,
+)
+from calendars.schedule_files import load_schedule_file
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _calendar_options(command: F) -> F:
+    command = click.option(
+        "--schedule-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar=SCHEDULE_DIR_ENV,
+        default=None,
+        help=f"Directory of schedule files (one YEAR.toml per year) [env: {SCHEDULE_DIR_ENV}].",
+    )(command)
+    command = click.option(
+        "--provisional",
+        is_flag=True,
+        help="Answer years without an official schedule from the statutory holidays "
+        "(全国年节及纪念日放假办法), marked provisional.",
+    )(command)
+    return command
+
+
+def _calendar(provisional: bool, schedule_dir: Path | None) -> ChinaCalendar:
+    try:
+        # click has read the environment variable already: with no directory, load no files.
+        return ChinaCalendar(provisional=provisional, schedule_files=[], schedule_dir=schedule_dir)
+    except CalendarError as exc:
+        raise _failure(exc) from exc
+
+
+def _failure(exc: CalendarError) -> click.ClickException:
+    message = str(exc)
+    if isinstance(exc, CalendarDataMissing):
+        message += "; on the command line: --schedule-dir DIR or --provisional"
+    return click.ClickException(message)
+
+
+def _mark(provisional: bool) -> str:
+    return "  (provisional)" if provisional else ""
+
+
+@click.group("calendar")
+def calendar_group() -> None:
+    """Chinese working days (工作日): holiday schedules and working-day counts."""
+
+
+@calendar_group.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+def check(files: tuple[Path, ...]) -> None:
+    """Validate schedule FILES (one TOML file per year); exit 1 if any has a problem."""
+    failed = 0
+    for path in files:
+        try:
+            schedule = load_schedule_file(path)
+        except ScheduleFileError as exc:
+            failed += 1
+            click.echo(f"error: {exc}", err=True)
+            continue
+        click.echo(
+            f"ok: {path}: {schedule.year}, {len(schedule.holidays)} days off, "
+            f"{len(schedule.workdays)} make-up working days ({schedule.source})"
+        )
+    if failed:
+        raise SystemExit(1)
+
+
+@calendar_group.command("show")
+@click.argument("year", type=int)
+@_calendar_options
+def show(year: int, provisional: bool, schedule_dir: Path | None) -> None:
+    """Print YEAR's days off (放假) and make-up working days (调休上班)."""
+    calendar = _calendar(provisional, schedule_dir)
+    try:
+        schedule = calendar.schedule(year)
+    except CalendarError as exc:
+        raise _failure(exc) from exc
+    label = f"{year} (provisional)" if schedule.provisional else str(year)
+    click.echo(f"{label}: {schedule.source}")
+    _print_days("days off (放假)", schedule.holidays)
+    _print_days("make-up working days (调休上班)", schedule.workdays)
+
+
+def _print_days(title: str, days: Mapping[dt.date, str]) -> None:
+    click.echo(f"{title}:")
+    if not days:
+        click.echo("  none")
+    for day, name in days.items():
+        click.echo(f"  {day.isoformat()} {day.strftime('%a')}  {name}")
+
+
+@calendar_group.command("add", context_settings={"ignore_unknown_options": True})
+@click.argument("day", type=ISO_DATE, metavar="DAY")
+@click.argument("n", type=int)
+@_calendar_options
+def add(day: dt.datetime, n: int, provisional: bool, schedule_dir: Path | None) -> None:
+    """Print the N-th working day after DAY (YYYY-MM-DD; N < 0 counts back)."""
+    calendar = _calendar(provisional, schedule_dir)
+    start = day.date()
+    try:
+        result = calendar.add_working_days(start, n)
+    except CalendarError as exc:
+        raise _failure(exc) from exc
+    click.echo(f"{result.isoformat()}{_mark(calendar.span_is_provisional(start, result))}")
+
+
+@calendar_group.command("delta")
+@click.argument("start", type=ISO_DATE, metavar="START")
+@click.argument("end", type=ISO_DATE, metavar="END")
+@click.option("--include-start", is_flag=True, help="Count START too if it is a working day.")
+@_calendar_options
+def delta(
+    start: dt.datetime,
+    end: dt.datetime,
+    include_start: bool,
+    provisional: bool,
+    schedule_dir: Path | None,
+) -> None:
+    """Print the number of working days after START up to and including END."""
+    calendar = _calendar(provisional, schedule_dir)
+    first, last = start.date(), end.date()
+    try:
+        count = calendar.get_working_days_delta(first, last, include_start=include_start)
+    except CalendarError as exc:
+        raise _failure(exc) from exc
+    click.echo(f"{count}{_mark(calendar.span_is_provisional(first, last))}")
