@@ -49,11 +49,13 @@ class ClockRecord:
     extensions: int = 0
     stopped_on: date | None = None
     epoch: int = 0
+    due_on: date | None = None
+    provisional: bool = False
 
     def to_json(self) -> dict[str, Any]:
         raw = asdict(self)
         raw["pauses"] = [[p.isoformat(), r.isoformat()] for p, r in self.pauses]
-        for key in ("started_on", "paused_on", "stopped_on"):
+        for key in ("started_on", "paused_on", "stopped_on", "due_on"):
             raw[key] = raw[key].isoformat() if raw[key] else None
         return raw
 
@@ -72,6 +74,8 @@ class ClockRecord:
             extensions=raw.get("extensions", 0),
             stopped_on=day(raw.get("stopped_on")),
             epoch=raw.get("epoch", 0),
+            due_on=day(raw.get("due_on")),
+            provisional=raw.get("provisional", False),
         )
 
     @property
@@ -173,6 +177,18 @@ def due_date(rec: ClockRecord, unit: str, cal: WorkingCalendar) -> date | None:
         remaining -= counted
         start = resume_on
     return None if rec.paused_on else units.add(start, remaining)
+
+
+def announced(rec: ClockRecord, unit: str, cal: WorkingCalendar) -> ClockRecord:
+    """The record with its current due date and provisional flag written into it.
+
+    This is the deadline as it was announced when the clock last changed; comparing it with a
+    fresh computation tells when a calendar update moved a deadline.
+    """
+    due = due_date(rec, unit, cal)
+    assert rec.started_on is not None
+    provisional = cal.span_is_provisional(rec.started_on, due) if due else False
+    return replace(rec, due_on=due, provisional=provisional)
 
 
 def used_units(rec: ClockRecord, unit: str, cal: WorkingCalendar, today: date) -> int:

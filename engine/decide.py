@@ -96,3 +96,16 @@ def decide_fire(compiled: CompiledDefinition, conn: Connection, row: Any, trigge
         event_data={**ctx.data, **updates}, clocks={**clocks, **changed},
         changed_clocks=changed, closed=new_state in compiled.definition.terminal_states,
         prev_hash=row.last_hash, messages=ctx.messages)
+
+
+def decide_mark(row: Any, trigger: str, actor: Actor, data: dict[str, Any],
+                clocks: Mapping[str, ClockRecord] | None = None) -> Change:
+    """An engine event that changes no state: a reminder, an overdue mark, a moved deadline."""
+    current = records_of(row.clocks)
+    changed = dict(clocks or {})
+    return Change(
+        instance_id=row.id, workflow=row.workflow, definition_version=row.definition_version,
+        version=row.version + 1, trigger=trigger, from_state=row.state, to_state=row.state,
+        actor_id=actor.id, actor_role=next(iter(sorted(actor.roles)), ""), data=dict(row.data),
+        event_data=data, clocks={**current, **changed}, changed_clocks=changed, closed=False,
+        prev_hash=row.last_hash)

@@ -57,6 +57,8 @@ class Clock:
 
     ``reminders`` are units before the due date on which a reminder timer fires; ``on_expiry`` is
     the trigger fired automatically when the period runs out, or ``None`` to record an overdue mark.
+    ``expiry_date_field`` names the data field in which that trigger receives the due date (the
+    last day of the period), so the effects it causes are dated by the law, not by the worker.
     """
 
     name: str
@@ -65,6 +67,7 @@ class Clock:
     title: Title = Title("")
     reminders: tuple[int, ...] = ()
     on_expiry: str | None = None
+    expiry_date_field: str | None = None
 
 
 @dataclass(frozen=True)

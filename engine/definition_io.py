@@ -84,6 +84,7 @@ class _Reader:
                 title=self.title(raw.get("title"), where),
                 reminders=tuple(raw.get("reminders", ())),
                 on_expiry=raw.get("on_expiry"),
+                expiry_date_field=raw.get("expiry_date_field"),
             )
         except (KeyError, TypeError) as exc:
             self.problems.append(f"{where}: missing or bad field {exc}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +30,9 @@ from engine.snapshot import Event, Instance, event_from_row
 from engine.storage import utc_dt
 from engine.timesource import SystemClock, TimeSource, local_date
 from engine.transaction import Change, write
+
+if TYPE_CHECKING:
+    from engine.worklist import WorkItem
 
 
 def default_calendar() -> WorkingCalendar:
@@ -115,6 +118,8 @@ class Engine:
     def _after_commit(self, now: datetime) -> None:
         if self.outbox.active:
             self.outbox.deliver(now)
+        if self._worker is not None:
+            self._worker.wake()
 
     # reading -----------------------------------------------------------------------------
     @staticmethod
@@ -220,6 +225,56 @@ class Engine:
     def deliver_events(self) -> int:
         """Deliver pending outbox rows now (the worker does this on its rounds)."""
         return self.outbox.deliver(self.clock.now())
+
+    # clocks and timers -------------------------------------------------------------------
+    def run_due_timers(self, limit: int | None = None) -> int:
+        """Fire every timer due now through the ordinary transition path; how many fired."""
+        from engine.firing import run_due_timers
+
+        return run_due_timers(self, limit)
+
+    def recompute_deadlines(self, workflow: str | None = None) -> int:
+        """After a calendar update: recompute running clocks, move timers, record changes."""
+        from engine.recompute import recompute_deadlines
+
+        return recompute_deadlines(self, workflow)
+
+    def worklist(self, actor: Actor, workflow: str | None = None, page: int = 1,
+                 page_size: int = 50) -> list[WorkItem]:
+        """The actor's 待办: open instances it can act on now, most urgent first."""
+        from engine.worklist import worklist
+
+        return worklist(self, actor, workflow, page, page_size)
+
+    def advance(self, to: datetime) -> int:
+        """Simulated time: walk a manual clock to ``to``, firing everything due in order."""
+        from engine.testing import advance
+
+        return advance(self, to)
+
+    def timers(self, instance_id: str | None = None, status: str | None = None) -> list[Any]:
+        """Timer rows (for inspection: ``gongkai timers --failed``)."""
+        t = storage.timers
+        query = select(t).order_by(t.c.due_at, t.c.id)
+        if instance_id is not None:
+            query = query.where(t.c.instance_id == instance_id)
+        if status is not None:
+            query = query.where(t.c.status == status)
+        with self._read() as conn:
+            return list(conn.execute(query).all())
+
+    def start_worker(self, poll_interval: float = 1.0) -> None:
+        """Run the timer worker in a background thread of this process."""
+        from engine.worker import Worker
+
+        if self._worker is None or not self._worker.running:
+            self._worker = Worker(self, poll_interval)
+            self._worker.start()
+
+    def stop_worker(self) -> None:
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None
 
     # diagrams ----------------------------------------------------------------------------
     def diagram(self, definition: WorkflowDefinition | str) -> str:

@@ -9,7 +9,7 @@ fall due at 09:00 Asia/Shanghai on their day; a deadline at 00:00 on the day aft
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import insert, update
@@ -25,7 +25,8 @@ REMINDER_TIME = time(9, 0)
 
 
 def at_local(day: date, moment: time = time(0, 0)) -> datetime:
-    return datetime.combine(day, moment, tzinfo=SHANGHAI)
+    """A Beijing wall-clock moment, as UTC (the database stores UTC)."""
+    return datetime.combine(day, moment, tzinfo=SHANGHAI).astimezone(UTC)
 
 
 def derive(clock: Clock, rec: ClockRecord, cal: WorkingCalendar, now: datetime

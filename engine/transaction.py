@@ -19,7 +19,13 @@ from sqlalchemy.engine import Connection
 from engine import storage, timers
 from engine.actor import Actor
 from engine.audit import event_hash
-from engine.clocks import ClockEffectError, ClockLimitReached, ClockRecord, apply_effect
+from engine.clocks import (
+    ClockEffectError,
+    ClockLimitReached,
+    ClockRecord,
+    announced,
+    apply_effect,
+)
 from engine.context import TransitionContext
 from engine.definition import ClockEffect, Transition
 from engine.errors import (
@@ -106,7 +112,8 @@ def apply_clocks(ctx: TransitionContext, transition: Transition, entered: bool
                                              "message": str(exc)}], ctx.instance_id) from None
         if new is not records.get(e.clock):
             records[e.clock] = changed[e.clock] = new
-    return changed
+    return {name: announced(rec, d.clock(name).unit, ctx.calendar)
+            for name, rec in changed.items()}
 
 
 def run_actions(compiled: CompiledDefinition, ctx: TransitionContext,

@@ -1,1 +1,30 @@
-"""The disclosure request workflow (依申请公开): its domain rules and, later, its definition."""
+"""The disclosure request workflow (依申请公开): definition, rules, data models, fees, outcomes.
+
+``register(engine)`` makes the workflow available on an engine: its guards, actions and data
+models go into the engine's registry and its definition is registered (and stored).
+"""
+
+from __future__ import annotations
+
+from engine import Engine, Registry, WorkflowDefinition
+from workflows.disclosure_request.definition import NAME, definition
+from workflows.disclosure_request.models import MODELS
+from workflows.disclosure_request.rules import rules
+
+
+def registry() -> Registry:
+    """The guards, actions and models the definition names."""
+    reg = Registry()
+    reg.update(rules)
+    for trigger, model in MODELS.items():
+        reg.model(f"{NAME}.{trigger}", model)
+    return reg
+
+
+def register(engine: Engine, version: WorkflowDefinition | None = None) -> WorkflowDefinition:
+    """Add the workflow's callables to ``engine.registry`` and register its definition."""
+    engine.registry.update(registry())
+    return engine.register(version or definition())
+
+
+__all__ = ["NAME", "definition", "register", "registry"]

@@ -455,6 +455,13 @@ class ReplyOnTheSpotData(_ProposalFields):
     replied_on: Date
 
 
+class AssignData(TriggerData):
+    """批转 — route the accepted request to the handling division (承办处室, source 四(一))."""
+
+    division: Text
+    assigned_on: Date | None = None
+
+
 class ServiceMethod(StrEnum):
     """How the reply is served (送达方式)."""
 
@@ -484,6 +491,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "register": RegisterData,
     "request_correction": RequestCorrectionData,
     "receive_correction": ReceiveCorrectionData,
+    "assign": AssignData,
     "consult": ConsultData,
     "receive_opinions": ReceiveOpinionsData,
     "consultation_lapsed": ConsultationLapsedData,

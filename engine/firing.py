@@ -1,0 +1,130 @@
+"""Firing due timers through the ordinary transition path, exactly once.
+
+Each timer is claimed and fired in one transaction: on PostgreSQL the claim is ``FOR UPDATE SKIP
+LOCKED`` (many workers on many hosts share the table), on SQLite the single writer lock. A timer
+whose clock or instance moved on is cancelled, never fired. A timer whose transition fails is
+retried with back-off and, after :data:`MAX_ATTEMPTS`, parked as ``failed`` with its error.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select, update
+
+from engine import storage
+from engine.actor import SYSTEM
+from engine.clocks import due_date
+from engine.database import is_sqlite
+from engine.decide import decide_fire, decide_mark, records_of
+from engine.timers import AUTOMATIC, REMINDER
+from engine.timesource import local_date
+from engine.transaction import write
+
+if TYPE_CHECKING:
+    from engine.runtime import Engine
+
+log = logging.getLogger("gongkai.timers")
+MAX_ATTEMPTS = 5
+BASE_BACKOFF = timedelta(seconds=30)
+
+
+def run_due_timers(engine: Engine, limit: int | None = None) -> int:
+    """Fire every timer due at ``engine.clock.now()``; returns how many fired."""
+    fired = 0
+    while limit is None or fired < limit:
+        outcome = _fire_next(engine, engine.clock.now())
+        if outcome is None:
+            break
+        fired += outcome
+    if fired:
+        engine._after_commit(engine.clock.now())
+    return fired
+
+
+def _claim(conn: Any, engine: Engine, now: datetime) -> Any:
+    t = storage.timers
+    stmt = (select(t).where(t.c.status == "pending", t.c.due_at <= now)
+            .order_by(t.c.due_at, t.c.id).limit(1))
+    if not is_sqlite(engine.db):
+        stmt = stmt.with_for_update(skip_locked=True)
+    return conn.execute(stmt).first()
+
+
+def _fire_next(engine: Engine, now: datetime) -> int | None:
+    """Claim and settle one due timer: 1 if it fired, 0 if cancelled or failed, None if none."""
+    with engine.db.begin() as conn:
+        timer = _claim(conn, engine, now)
+        if timer is None:
+            return None
+        savepoint = conn.begin_nested()
+        try:
+            status = _fire(conn, engine, timer, now)
+        except Exception as exc:  # any failure is recorded on the timer, never lost
+            savepoint.rollback()
+            _record_failure(conn, timer, exc, now)
+            return 0
+        savepoint.commit()
+        conn.execute(update(storage.timers).where(storage.timers.c.id == timer.id)
+                     .values(status=status, fired_at=now))
+        return 1 if status == "fired" else 0
+
+
+def _fire(conn: Any, engine: Engine, timer: Any, now: datetime) -> str:
+    row = conn.execute(select(storage.instances).where(
+        storage.instances.c.id == timer.instance_id)).first()
+    compiled = engine.definitions.get(row.workflow, row.definition_version)
+    rec = records_of(row.clocks).get(timer.clock)
+    if (row.closed_at is not None or rec is None or rec.epoch != timer.epoch
+            or rec.paused_on or rec.stopped_on):
+        return "cancelled"
+    clock = compiled.definition.clock(timer.clock)
+    due = due_date(rec, clock.unit, engine.calendar)
+    if timer.kind == AUTOMATIC:
+        if timer.trigger not in compiled.valid_triggers(row.state):
+            return "cancelled"
+        data = {clock.expiry_date_field: due.isoformat()} if clock.expiry_date_field and due else {}
+        change = decide_fire(compiled, conn, row, timer.trigger, SYSTEM, data, now,
+                             engine.calendar)
+    else:
+        data = {"clock": timer.clock, "due_date": due.isoformat() if due else None}
+        if timer.kind == REMINDER:
+            data["days_before"] = timer.due_at and _days_before(clock, due, now, engine)
+        change = decide_mark(row, timer.trigger, SYSTEM, data)
+    write(conn, change, now, compiled, engine.calendar)
+    return "fired"
+
+
+def _days_before(clock: Any, due: Any, now: datetime, engine: Engine) -> int | None:
+    today = local_date(now)
+    if due is None or today > due:
+        return None
+    if clock.unit == "working_days":
+        return int(engine.calendar.get_working_days_delta(today, due))
+    return (due - today).days
+
+
+def _record_failure(conn: Any, timer: Any, exc: Exception, now: datetime) -> None:
+    attempts = timer.attempts + 1
+    failed = attempts >= MAX_ATTEMPTS
+    log.warning("timer %s (%s on %s) failed, attempt %d: %s", timer.id, timer.trigger,
+                timer.instance_id, attempts, exc)
+    conn.execute(update(storage.timers).where(storage.timers.c.id == timer.id).values(
+        attempts=attempts, last_error=f"{type(exc).__name__}: {exc}",
+        status="failed" if failed else "pending",
+        due_at=timer.due_at if failed else now + BASE_BACKOFF * 2 ** (attempts - 1)))
+
+
+def next_due(engine: Engine) -> datetime | None:
+    """When the earliest pending timer falls due (the worker sleeps until then)."""
+    from sqlalchemy import func
+
+    from engine.database import READ_ONLY
+    from engine.storage import utc_dt
+
+    with engine.db.connect().execution_options(**READ_ONLY) as conn:
+        value = conn.execute(select(func.min(storage.timers.c.due_at)).where(
+            storage.timers.c.status == "pending")).scalar()
+    return utc_dt(value)

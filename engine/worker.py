@@ -1,0 +1,74 @@
+"""The worker: APScheduler wakes it, the database tells it what is due.
+
+APScheduler (3.x) only schedules wake-ups: one at the next due time and a fallback poll, so timers
+written by other processes are found too. Timers themselves live in gongkai's tables and are
+claimed there, so any number of workers on any number of hosts can share one PostgreSQL database.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from engine.firing import next_due, run_due_timers
+
+if TYPE_CHECKING:
+    from engine.runtime import Engine
+
+log = logging.getLogger("gongkai.worker")
+
+
+class Worker:
+    """Fires due timers and delivers outbox rows in a background thread until stopped."""
+
+    def __init__(self, engine: Engine, poll_interval: float = 1.0) -> None:
+        self.engine = engine
+        self.poll_interval = poll_interval
+        self.fired = 0
+        self._lock = threading.Lock()
+        self._scheduler = BackgroundScheduler(timezone=UTC)
+
+    def start(self) -> None:
+        self._scheduler.add_job(self.tick, "interval", seconds=self.poll_interval, id="poll",
+                                max_instances=1, coalesce=True, next_run_time=datetime.now(UTC))
+        self._scheduler.start()
+
+    def stop(self, wait: bool = True) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=wait)
+
+    @property
+    def running(self) -> bool:
+        return bool(self._scheduler.running)
+
+    def wake(self) -> None:
+        """Run a round now (e.g. after a transition wrote a timer due soon)."""
+        self._schedule_at(datetime.now(UTC))
+
+    def tick(self) -> None:
+        """One round: fire what is due, deliver events, then sleep until the next due time."""
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
+            self.fired += run_due_timers(self.engine)
+            self.engine.deliver_events()
+            due = next_due(self.engine)
+        except Exception:  # the worker keeps running; the timer rows keep the failure
+            log.exception("worker round failed")
+            return
+        finally:
+            self._lock.release()
+        if due is not None:
+            self._schedule_at(due)
+
+    def _schedule_at(self, when: datetime) -> None:
+        if not self._scheduler.running:
+            return
+        if when - datetime.now(UTC) > timedelta(seconds=self.poll_interval):
+            return
+        self._scheduler.add_job(self.tick, "date", run_date=when, id="wake",
+                                replace_existing=True, misfire_grace_time=None)

@@ -1,0 +1,140 @@
+"""The disclosure request workflow (依申请公开) as data: states, triggers, roles and periods.
+
+The procedure is section 四(一) of the source document; the periods are the Regulations'
+(条例, 2019 revision): receipt date 31, correction 30, consultation 32 and 34, reply and
+extension 33, fees 42 (国办函〔2020〕109号).
+"""
+
+from __future__ import annotations
+
+from engine import Clock, ClockEffect, State, Title, Transition, WorkflowDefinition
+from workflows.disclosure_request.models import MODELS
+
+NAME = "disclosure_request"
+REGISTRAR, HANDLER, OFFICE_HEAD, LEADER, APPLICANT, SYSTEM = (
+    "registrar", "handler", "office_head", "leader", "applicant", "system")
+
+OPEN_STATES = ("registered", "accepted", "awaiting_correction", "assigned", "consulting",
+               "awaiting_fee", "leader_review", "decided", "replied")
+REPLY_RUNNING = ("registered", "accepted", "assigned", "consulting", "awaiting_fee",
+                 "leader_review", "decided")
+
+STATES = (
+    State("registered", Title("已登记", "Registered"), "initial"),
+    State("accepted", Title("已受理", "Accepted")),
+    State("awaiting_correction", Title("待补正", "Awaiting correction")),
+    State("assigned", Title("承办中", "Assigned to a division")),
+    State("consulting", Title("征求意见中", "Consulting")),
+    State("awaiting_fee", Title("待缴费", "Awaiting fee")),
+    State("leader_review", Title("待领导批示", "Leader review")),
+    State("decided", Title("已决定", "Decided")),
+    State("replied", Title("已答复", "Replied")),
+    State("closed", Title("已办结", "Closed"), "terminal"),
+)
+
+CLOCKS = (
+    Clock("reply", 20, title=Title("答复期限", "Reply period (条例 33)"), reminders=(5, 2)),
+    Clock("correction_notice", 7, title=Title("补正告知期限", "Correction notice (条例 30)"),
+          reminders=(2,)),
+    Clock("correction", 15, title=Title("补正期限", "Applicant's correction period (条例 30)"),
+          on_expiry="correction_lapsed", expiry_date_field="on"),
+    Clock("consultation", 15, title=Title("征求意见期限", "Consultation (条例 32, 34)"),
+          reminders=(3,), on_expiry="consultation_lapsed", expiry_date_field="on"),
+    Clock("fee_payment", 20, title=Title("缴费期限", "Fee payment (国办函〔2020〕109号)"),
+          on_expiry="fee_lapsed", expiry_date_field="on"),
+)
+
+
+def _fx(clock: str, op: str, date_field: str | None = None, **kw: int) -> ClockEffect:
+    return ClockEffect(clock, op, date_field, **kw)  # type: ignore[arg-type]
+
+
+def _t(trigger: str, sources: tuple[str, ...], dest: str | None, roles: tuple[str, ...],
+       zh: str, en: str, **kw: object) -> Transition:
+    data = f"{NAME}.{trigger}" if trigger in MODELS else None
+    return Transition(trigger, sources, dest, roles=roles, data=data, title=Title(zh, en),
+                      **kw)  # type: ignore[arg-type]
+
+
+def _transitions(fee_pauses_reply: bool) -> tuple[Transition, ...]:
+    fee_pause = (_fx("reply", "pause", "notified_on"),) if fee_pauses_reply else ()
+    fee_resume = (_fx("reply", "resume", "paid_on"),) if fee_pauses_reply else ()
+    return (
+        _t("register", (), "registered", (REGISTRAR,), "登记", "Register",
+           actions=("assign_register_number",),
+           effects=(_fx("reply", "start", "received_on"),
+                    _fx("correction_notice", "start", "received_on"))),
+        _t("reply_on_the_spot", ("registered",), "replied", (REGISTRAR,), "当场答复",
+           "Reply on the spot", guards=("unclear_only_after_correction",), data_key="reply",
+           actions=("set_outcome",),
+           effects=(_fx("reply", "stop", "replied_on"),
+                    _fx("correction_notice", "stop", "replied_on"))),
+        _t("accept", ("registered",), "accepted", (REGISTRAR,), "受理", "Accept",
+           merge_data=False),
+        _t("request_correction", ("registered", "accepted"), "awaiting_correction",
+           (HANDLER, REGISTRAR), "补正告知", "Request correction", guards=("correction_once",),
+           data_key="correction", actions=("note_correction_timing",),
+           effects=(_fx("correction_notice", "stop", "notified_on"),
+                    _fx("reply", "stop", "notified_on"),
+                    ClockEffect("correction", "start", "notified_on",
+                                length_field="period_days"))),
+        _t("receive_correction", ("awaiting_correction",), "accepted", (REGISTRAR,), "收到补正",
+           "Receive correction", data_key="corrected",
+           effects=(_fx("correction", "stop", "received_on"),
+                    _fx("reply", "restart", "received_on"))),
+        _t("correction_lapsed", ("awaiting_correction",), "closed", (SYSTEM, REGISTRAR),
+           "逾期未补正", "Correction lapsed", data_key="lapse", actions=("set_outcome",)),
+        _t("assign", ("accepted",), "assigned", (REGISTRAR,), "批转承办处室", "Assign",
+           data_key="assignment", effects=(_fx("correction_notice", "stop", "assigned_on"),)),
+        _t("consult", ("assigned",), "consulting", (HANDLER,), "征求意见", "Consult",
+           data_key="consultation",
+           effects=(_fx("reply", "pause", "sent_on"), _fx("consultation", "start", "sent_on"))),
+        _t("receive_opinions", ("consulting",), "assigned", (HANDLER,), "收到意见",
+           "Receive opinions", guards=("all_parties_answered",), data_key="opinions",
+           effects=(_fx("consultation", "stop", "received_on"),
+                    _fx("reply", "resume", "received_on"))),
+        _t("consultation_lapsed", ("consulting",), "assigned", (SYSTEM,), "征求意见逾期",
+           "Consultation lapsed", data_key="consultation_lapsed",
+           actions=("note_lapsed_consultation",),
+           effects=(_fx("consultation", "stop", "on"), _fx("reply", "resume", "on"))),
+        _t("notify_fee", ("assigned",), "awaiting_fee", (HANDLER,), "收费通知", "Notify fee",
+           data_key="fee", effects=(*fee_pause, _fx("fee_payment", "start", "notified_on"))),
+        _t("receive_payment", ("awaiting_fee",), "assigned", (REGISTRAR,), "收到缴费",
+           "Receive payment", data_key="payment",
+           effects=(_fx("fee_payment", "stop", "paid_on"), *fee_resume)),
+        _t("fee_lapsed", ("awaiting_fee",), "closed", (SYSTEM,), "逾期未缴费", "Fee lapsed",
+           data_key="lapse", actions=("set_outcome",)),
+        _t("propose", ("assigned",), "leader_review", (HANDLER,), "提出办理意见", "Propose",
+           guards=("unclear_only_after_correction", "third_party_objection"),
+           data_key="proposal"),
+        _t("return_for_revision", ("leader_review",), "assigned", (LEADER,), "退回修改",
+           "Return for revision", data_key="revision"),
+        _t("approve", ("leader_review",), "decided", (LEADER,), "领导批示", "Approve",
+           data_key="approval", actions=("set_outcome",)),
+        _t("extend", REPLY_RUNNING, None, (OFFICE_HEAD,), "延期答复", "Extend",
+           guards=("extend_once_before_deadline",), data_key="extension",
+           effects=(ClockEffect("reply", "extend", by=20, max_times=1),)),
+        _t("reply", ("decided",), "replied", (REGISTRAR,), "书面答复", "Reply",
+           data_key="reply", effects=(_fx("reply", "stop", "replied_on"),)),
+        _t("serve", ("replied",), "closed", (REGISTRAR,), "送达", "Serve", data_key="service"),
+        _t("withdraw", OPEN_STATES, "closed", (APPLICANT, REGISTRAR), "撤回申请", "Withdraw",
+           data_key="withdrawal", actions=("set_outcome",)),
+    )
+
+
+def definition(version: int = 1, *, fee_pauses_reply: bool = True,
+               register_number_template: str | None = None) -> WorkflowDefinition:
+    """The disclosure request definition.
+
+    ``fee_pauses_reply``: whether the time from fee notice to payment is left out of the reply
+    period (the text at hand does not settle it; on by default).
+    """
+    settings: dict[str, object] = {"fee_pauses_reply": fee_pauses_reply}
+    if register_number_template:
+        settings["register_number_template"] = register_number_template
+    return WorkflowDefinition(
+        name=NAME, version=version, title=Title("依申请公开", "Disclosure request"),
+        states=STATES, transitions=_transitions(fee_pauses_reply), clocks=CLOCKS,
+        roles=(REGISTRAR, HANDLER, OFFICE_HEAD, LEADER, APPLICANT), start_trigger="register",
+        description="依申请公开办理流程 (source document 四(一); 条例 29–45).",
+        settings=settings)

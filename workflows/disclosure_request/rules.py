@@ -1,0 +1,130 @@
+"""Guards and actions of the disclosure request workflow: the law's rules, each cited.
+
+Guards return ``None`` to allow or the reason for refusing; actions return data updates.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from engine import Registry
+from engine.context import TransitionContext
+from workflows.disclosure_request.outcomes import OutcomeGroup, outcome
+from workflows.disclosure_request.register_number import DEFAULT_TEMPLATE, format_register_number
+
+rules = Registry()
+guard, action = rules.guard, rules.action
+
+LAPSE_OUTCOMES = {
+    "correction_lapsed": "other.no_correction",
+    "fee_lapsed": "other.fee_unpaid",
+    "withdraw": "other.other",
+}
+DISCLOSING = (OutcomeGroup.DISCLOSED, OutcomeGroup.PARTIALLY_DISCLOSED)
+
+
+@guard("correction_once")
+def correction_once(ctx: TransitionContext) -> str | None:
+    """条例 30: the applicant is told once, in one notice, what to correct (一次性告知)."""
+    if "correction" in ctx.instance_data:
+        return "a correction may be requested once only (一次性告知, 条例 30)"
+    return None
+
+
+@guard("all_parties_answered")
+def all_parties_answered(ctx: TransitionContext) -> str | None:
+    """Opinions are received when every consulted party has answered (条例 32, 34)."""
+    consulted = [p["name"] for p in ctx.instance_data["consultation"]["parties"]]
+    answered = {o["party"] for o in ctx.data["opinions"]}
+    unknown = sorted(answered - set(consulted))
+    if unknown:
+        return f"opinions from parties that were not consulted: {', '.join(unknown)}"
+    missing = [name for name in consulted if name not in answered]
+    if missing:
+        return (f"still waiting for {', '.join(missing)}; a silent party is handled when the "
+                "15 working days lapse (条例 32, 34)")
+    return None
+
+
+@guard("unclear_only_after_correction")
+def unclear_only_after_correction(ctx: TransitionContext) -> str | None:
+    """'Still unclear after correction' presupposes a correction (条例 30, 36(6))."""
+    chosen = outcome(ctx.data["outcome"])
+    if chosen.requires_prior_correction and "corrected" not in ctx.instance_data:
+        return f"{chosen.code} is only possible after the applicant corrected the request"
+    return None
+
+
+def _objections(ctx: TransitionContext) -> list[str]:
+    opinions = ctx.instance_data.get("opinions", {}).get("opinions", ())
+    parties = {p["name"]: p["kind"] for p in
+               ctx.instance_data.get("consultation", {}).get("parties", ())}
+    return [o["party"] for o in opinions if parties.get(o["party"]) == "third_party"
+            and not o["agrees"] and o.get("good_reason")]
+
+
+@guard("third_party_objection")
+def third_party_objection(ctx: TransitionContext) -> str | None:
+    """条例 32: a well-founded third-party objection blocks disclosure, unless the agency
+    records that withholding would seriously harm the public interest."""
+    if outcome(ctx.data["outcome"]).group not in DISCLOSING:
+        return None
+    objecting = _objections(ctx)
+    if objecting and not ctx.data.get("public_interest"):
+        return (f"third parties {', '.join(objecting)} objected with good reason; disclosing "
+                "needs a recorded public-interest finding (条例 32)")
+    return None
+
+
+@guard("extend_once_before_deadline")
+def extend_once_before_deadline(ctx: TransitionContext) -> str | None:
+    """条例 33: the reply period may be extended once, before it runs out."""
+    if "extension" in ctx.instance_data:
+        return "the reply period has already been extended once (条例 33)"
+    reply = ctx.deadlines.get("reply")
+    told = date.fromisoformat(ctx.data["notified_on"])
+    if reply is None or reply.due_date is None:
+        return None
+    if reply.overdue or told > reply.due_date:
+        return f"the reply period ended on {reply.due_date}; it can no longer be extended (条例 33)"
+    return None
+
+
+@action("assign_register_number")
+def assign_register_number(ctx: TransitionContext) -> dict[str, Any]:
+    """登记制: every application gets a number, counted per year of receipt."""
+    year = date.fromisoformat(ctx.data["received_on"]).year
+    template = ctx.definition.settings.get("register_number_template", DEFAULT_TEMPLATE)
+    seq = ctx.next_sequence(f"{ctx.definition.name}:{year}")
+    return {"register_number": format_register_number(year, seq, template)}
+
+
+@action("note_correction_timing")
+def note_correction_timing(ctx: TransitionContext) -> dict[str, Any]:
+    """条例 30: a correction notice after the 7th working day is allowed but recorded as late."""
+    limit = ctx.deadlines.get("correction_notice")
+    told = date.fromisoformat(ctx.data["notified_on"])
+    late = bool(limit and limit.due_date and told > limit.due_date)
+    return {"correction_notice_late": late}
+
+
+@action("note_lapsed_consultation")
+def note_lapsed_consultation(ctx: TransitionContext) -> dict[str, Any]:
+    """条例 32, 34: a silent third party leaves the decision to the agency; a silent
+    co-producing agency is deemed to agree."""
+    answered = {o["party"] for o in ctx.instance_data.get("opinions", {}).get("opinions", ())}
+    silent = {p["name"]: ("deemed_to_agree" if p["kind"] == "agency" else "agency_decides")
+              for p in ctx.instance_data["consultation"]["parties"] if p["name"] not in answered}
+    return {"consultation_lapse": silent}
+
+
+@action("set_outcome")
+def set_outcome(ctx: TransitionContext) -> dict[str, Any]:
+    """The request's outcome: given with the reply, approved from the proposal, or set by a
+    lapse or a withdrawal."""
+    if ctx.trigger in LAPSE_OUTCOMES:
+        return {"outcome": LAPSE_OUTCOMES[ctx.trigger]}
+    if "outcome" in ctx.data:
+        return {"outcome": ctx.data["outcome"]}
+    return {"outcome": ctx.instance_data["proposal"]["outcome"]}
