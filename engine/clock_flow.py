@@ -24,7 +24,7 @@ def _apply(statuses: set[str], clock: str, effects: tuple[ClockEffect, ...]) -> 
     out = set()
     for status in statuses:
         for e in effects:
-            if e.clock == clock:
+            if e.clock == clock and e.op in _AFTER:
                 status = _AFTER[e.op](status)
         out.add(status)
     return out
@@ -45,6 +45,8 @@ def clock_statuses(d: WorkflowDefinition) -> dict[str, dict[str, set[str]]]:
             if not t.sources or src not in d.expand_sources(t):
                 continue
             dest = t.dest or src
+            if dest not in result:  # an unknown state, reported elsewhere
+                continue
             entry = d.state(dest).effects if t.dest else ()
             changed = False
             for c in d.clocks:

@@ -30,15 +30,21 @@ def validate(definition: WorkflowDefinition, registry: Registry | None = None) -
     problems: list[str] = []
     problems += _check_states(definition)
     problems += _check_transitions(definition)
-    if not problems:
-        problems += _check_graph(definition)
     problems += _check_clocks(definition)
     if registry is not None:
         problems += _check_names(definition, registry)
-    if not problems:
+    if _has_one_start(definition):
+        # the path analyses need a starting point; they skip elements already reported unknown
+        problems += _check_graph(definition)
         problems += _check_clock_flow(definition)
     if problems:
         raise DefinitionError(definition.name, definition.version, problems)
+
+
+def _has_one_start(d: WorkflowDefinition) -> bool:
+    initial = [s for s in d.states if s.kind == "initial"]
+    starts = [t for t in d.transitions if t.trigger == d.start_trigger]
+    return len(initial) == 1 and len(starts) == 1
 
 
 def _duplicates(names: Iterable[str]) -> list[str]:
@@ -197,14 +203,16 @@ def _check_clock_flow(d: WorkflowDefinition) -> list[str]:
     for t in d.transitions:
         sources = d.expand_sources(t) if t.sources else ()
         for e in t.effects:
-            if e.op == "resume" and not any("paused" in statuses[s][e.clock] for s in sources):
+            if e.op == "resume" and not any(
+                    "paused" in statuses.get(s, {}).get(e.clock, {"paused"}) for s in sources):
                 problems.append(
                     f"transition {t.trigger!r}: resumes clock {e.clock!r}, "
                     "which is never paused in its source states"
                 )
     valid = {(s, t.trigger) for t in d.transitions if t.sources for s in d.expand_sources(t)}
+    triggers = {t.trigger for t in d.transitions}
     for c in d.clocks:
-        if c.on_expiry is None:
+        if c.on_expiry is None or c.on_expiry not in triggers:
             continue
         for s in d.states:
             if s.kind != "terminal" and "running" in statuses[s.name][c.name] and (s.name, c.on_expiry) not in valid:

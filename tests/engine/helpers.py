@@ -1,0 +1,121 @@
+"""Shared helpers for the engine tests: a small calendar, engines, actors and table dumps.
+
+The tests use their own Monday–Friday calendar (with optional holidays) rather than the Chinese
+one, so the engine is tested apart from the calendar data and the expected dates can be worked
+out by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import sqlalchemy as sa
+from sqlmodel import SQLModel
+
+import engine.storage  # noqa: F401  (the tables)
+from engine import Actor, Engine, Registry
+from engine.testing import ManualClock
+from tests.engine import sample
+
+GONGKAI_TABLES = ("gongkai_instances", "gongkai_events", "gongkai_outbox", "gongkai_timers",
+                  "gongkai_counters", "gongkai_definitions")
+
+CLERK = Actor("clerk-1", {"clerk"})
+MANAGER = Actor("manager-1", {"manager"})
+DIRECTOR = Actor("director-1", {"director"})
+OUTSIDER = Actor("visitor-1", {"visitor"})
+
+# Monday 2025-03-03, 10:00 in Beijing.
+START = datetime(2025, 3, 3, 10, 0)
+
+
+class WeekdayCalendar:
+    """Monday to Friday are working days, except the given holidays; never provisional."""
+
+    def __init__(self, holidays: Iterable[date] = ()) -> None:
+        self.holidays = frozenset(holidays)
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() < 5 and day not in self.holidays
+
+    def add_working_days(self, day: date, delta: int) -> date:
+        while delta > 0:
+            day += timedelta(days=1)
+            delta -= self.is_working_day(day)
+        return day
+
+    def sub_working_days(self, day: date, delta: int) -> date:
+        while delta > 0:
+            day -= timedelta(days=1)
+            delta -= self.is_working_day(day)
+        return day
+
+    def get_working_days_delta(self, start: date, end: date) -> int:
+        """Working days in (start, end]."""
+        count = 0
+        while start < end:
+            start += timedelta(days=1)
+            count += self.is_working_day(start)
+        return count
+
+    def span_is_provisional(self, start: date, end: date) -> bool:
+        return False
+
+
+def make_engine(url: str, clock: Any = None, registry: Registry | None = None,
+                register: bool = True) -> Engine:
+    """An engine on ``url`` with the sample registry and (unless told not to) its definition."""
+    engine = Engine(url, clock=clock or ManualClock(START), calendar=WeekdayCalendar(),
+                    registry=registry or sample.make_registry())
+    if register:
+        engine.register(sample.definition())
+    return engine
+
+
+def dump(engine: Engine, tables: Iterable[str] = GONGKAI_TABLES) -> dict[str, list[dict[str, Any]]]:
+    """Every row of every gongkai table, in a stable order."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    with engine.db.connect() as conn:
+        for name in tables:
+            table = SQLModel.metadata.tables[name]
+            rows = conn.execute(sa.select(table)).mappings().all()
+            out[name] = sorted((dict(r) for r in rows), key=repr)
+    return out
+
+
+def normalise_ids(value: Any, ids: Mapping[str, str]) -> Any:
+    """Replace instance ids (anywhere in nested data) with stable placeholders."""
+    if isinstance(value, str):
+        return ids.get(value, value)
+    if isinstance(value, Mapping):
+        return {k: normalise_ids(v, ids) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [normalise_ids(v, ids) for v in value]
+    return value
+
+
+@contextmanager
+def other_database(db_url: str, tmp_path: Path) -> Iterator[str]:
+    """A second, empty database on the same back end as ``db_url``."""
+    if db_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / f'other-{uuid.uuid4().hex[:8]}.db'}"
+        return
+    base = os.environ["GONGKAI_TEST_PG_URL"]
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()

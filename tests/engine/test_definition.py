@@ -1,0 +1,148 @@
+"""Definitions are data: they dump to JSON and load back exactly, and they are immutable values."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine import (
+    Clock,
+    ClockEffect,
+    DefinitionError,
+    State,
+    Title,
+    Transition,
+    WorkflowDefinition,
+)
+from tests.engine import sample
+
+
+def test_sample_round_trips_through_json_exactly() -> None:
+    d = sample.definition()
+    text = d.to_json()
+    back = WorkflowDefinition.from_json(text)
+    assert back == d
+    assert back.to_json() == text
+    assert back.digest == d.digest
+    # every element survives, not just the ones equality happens to look at
+    assert back.state("draft").title == Title("草稿", "Draft")
+    assert back.clock("review").reminders == (2,)
+    assert [t.guards for t in back.transitions if t.trigger == "approve"] == [
+        ("within_limit",), ("over_limit",), ()]
+
+
+def test_json_is_canonical_and_keeps_chinese_readable() -> None:
+    text = sample.definition().to_json()
+    assert "采购审批" in text  # not \u-escaped
+    assert text == json.dumps(json.loads(text), ensure_ascii=False, sort_keys=True,
+                              separators=(",", ":"))
+
+
+def test_digest_changes_with_any_content() -> None:
+    d = sample.definition()
+    renamed = dataclasses.replace(d, states=(
+        dataclasses.replace(d.states[0], title=Title("草稿箱", "Draft")), *d.states[1:]))
+    assert renamed.digest != d.digest
+    assert d.with_version(2).digest != d.digest
+    assert sample.definition().digest == d.digest
+
+
+def test_definitions_are_immutable() -> None:
+    d = sample.definition()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        d.version = 3  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        d.states[0].name = "other"  # type: ignore[misc]
+
+
+def test_loading_accepts_short_forms() -> None:
+    """Hand-written JSON may use a plain string title and a single source state."""
+    raw = {
+        "name": "tiny", "version": 1, "title": "小流程",
+        "states": [{"name": "a", "kind": "initial", "title": "甲"},
+                   {"name": "b", "kind": "terminal"}],
+        "transitions": [{"trigger": "start", "sources": [], "dest": "a"},
+                        {"trigger": "go", "sources": "a", "dest": "b"}],
+    }
+    d = WorkflowDefinition.from_dict(raw)
+    assert d.title == Title("小流程", "")
+    assert d.state("a").title == Title("甲", "")
+    assert d.transitions[1].sources == ("a",)
+    assert WorkflowDefinition.from_json(d.to_json()) == d
+
+
+def test_loading_reports_every_shape_problem() -> None:
+    raw = {
+        "name": "broken", "version": 0,
+        "states": [{"kind": "initial"}, {"name": "b", "title": 5}],
+        "transitions": [{"trigger": "go"},
+                        {"trigger": "x", "sources": ["b"], "effects": [{"clock": "c"}]}],
+        "clocks": [{"name": "c"}],
+    }
+    with pytest.raises(DefinitionError) as info:
+        WorkflowDefinition.from_dict(raw)
+    problems = info.value.problems
+    text = "\n".join(problems)
+    assert info.value.name == "broken"
+    assert "version must be a positive integer" in text
+    assert "state 0" in text and "'name'" in text            # state without a name
+    assert "state 'b': title" in text                         # a title that is a number
+    assert "transition 'go'" in text and "'sources'" in text  # no sources field
+    assert "transition 'x' effect 0" in text                  # effect without an op
+    assert "clock 'c'" in text and "'length'" in text         # clock without a length
+    assert len(problems) == 6
+
+
+# -- generated definitions ---------------------------------------------------------------
+
+names = st.text(alphabet="abcxyz_审核公开", min_size=1, max_size=6)
+texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8)
+titles = st.builds(Title, texts, texts)
+effects = st.builds(
+    ClockEffect, clock=names, op=st.sampled_from(["start", "pause", "resume", "restart",
+                                                   "extend", "stop"]),
+    date_field=st.none() | names, by=st.none() | st.integers(1, 30),
+    max_times=st.none() | st.integers(1, 3), length_field=st.none() | names)
+json_scalars = st.none() | st.booleans() | st.integers(-10**6, 10**6) | texts
+settings_values = st.dictionaries(names, json_scalars | st.lists(json_scalars, max_size=3),
+                                  max_size=3)
+
+
+@st.composite
+def definitions(draw: st.DrawFn) -> WorkflowDefinition:
+    state_names = draw(st.lists(names, min_size=1, max_size=5, unique=True))
+    states = tuple(
+        State(n, draw(titles), draw(st.sampled_from(["initial", "normal", "terminal"])),
+              tuple(draw(st.lists(effects, max_size=2))))
+        for n in state_names)
+    tuples = st.lists(names, max_size=3).map(tuple)
+    transitions = tuple(draw(st.lists(st.builds(
+        Transition, trigger=names,
+        sources=st.lists(st.sampled_from([*state_names, "*"]), max_size=3).map(tuple),
+        dest=st.none() | st.sampled_from(state_names), roles=tuples, guards=tuples,
+        actions=tuples, data=st.none() | names, data_key=st.none() | names,
+        merge_data=st.booleans(), effects=st.lists(effects, max_size=2).map(tuple),
+        title=titles), max_size=6)))
+    clocks = tuple(draw(st.lists(st.builds(
+        Clock, name=names, length=st.integers(1, 60),
+        unit=st.sampled_from(["working_days", "calendar_days"]), title=titles,
+        reminders=st.lists(st.integers(1, 59), max_size=3).map(tuple),
+        on_expiry=st.none() | names), max_size=2)))
+    return WorkflowDefinition(
+        name=draw(names), version=draw(st.integers(1, 10**6)), title=draw(titles),
+        states=states, transitions=transitions, roles=draw(tuples), clocks=clocks,
+        start_trigger=draw(names), description=draw(texts), settings=draw(settings_values))
+
+
+@settings(max_examples=150, deadline=None)
+@given(definitions())
+def test_generated_definitions_round_trip_exactly(d: WorkflowDefinition) -> None:
+    text = d.to_json()
+    back = WorkflowDefinition.from_json(text)
+    assert back == d
+    assert back.to_json() == text
+    assert WorkflowDefinition.from_dict(json.loads(text)) == d
