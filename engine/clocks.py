@@ -85,8 +85,14 @@ class ClockRecord:
 
 def apply_effect(rec: ClockRecord | None, clock: Clock, effect: ClockEffect, day: date,
                  length: int | None = None) -> ClockRecord:
-    """The record after ``effect`` happened on ``day``; raises :class:`ClockEffectError`."""
+    """The record after ``effect`` happened on ``day``; raises :class:`ClockEffectError`.
+
+    Pausing a paused clock, resuming a running one and stopping one that is stopped or never
+    started change nothing: definitions can stop "whatever still runs" without tracking paths.
+    """
     op = effect.op
+    if op == "stop" and (rec is None or rec.started_on is None or rec.stopped_on is not None):
+        return rec  # type: ignore[return-value]
     if op in ("start", "restart"):
         return ClockRecord(length=length or clock.length, started_on=day,
                            epoch=(rec.epoch + 1) if rec else 1)

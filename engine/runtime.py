@@ -276,6 +276,17 @@ class Engine:
             self._worker.stop()
             self._worker = None
 
+    def close(self) -> None:
+        """Stop the worker (if any) and release the database connections."""
+        self.stop_worker()
+        self.db.dispose()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     # diagrams ----------------------------------------------------------------------------
     def diagram(self, definition: WorkflowDefinition | str) -> str:
         from engine.diagram import mermaid

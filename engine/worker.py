@@ -7,11 +7,13 @@ claimed there, so any number of workers on any number of hosts can share one Pos
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from apscheduler.executors.debug import DebugExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from engine.firing import next_due, run_due_timers
@@ -30,14 +32,19 @@ class Worker:
         self.poll_interval = poll_interval
         self.fired = 0
         self._lock = threading.Lock()
-        self._scheduler = BackgroundScheduler(timezone=UTC)
+        # Rounds run on the scheduler's own thread: they are short, and a thread pool would refuse
+        # work once the interpreter starts shutting down.
+        self._scheduler = BackgroundScheduler(timezone=UTC,
+                                              executors={"default": DebugExecutor()})
 
     def start(self) -> None:
         self._scheduler.add_job(self.tick, "interval", seconds=self.poll_interval, id="poll",
                                 max_instances=1, coalesce=True, next_run_time=datetime.now(UTC))
         self._scheduler.start()
+        atexit.register(self.stop)
 
     def stop(self, wait: bool = True) -> None:
+        atexit.unregister(self.stop)
         if self._scheduler.running:
             self._scheduler.shutdown(wait=wait)
 
