@@ -7,10 +7,11 @@ never paused there) and expiry triggers that would fire in a state where they ar
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 
 from engine.definition import ClockEffect, WorkflowDefinition
 
-_AFTER = {
+_AFTER: dict[str, Callable[[str], str]] = {
     "start": lambda s: "running",
     "restart": lambda s: "running",
     "pause": lambda s: "paused" if s == "running" else s,

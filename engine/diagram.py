@@ -1,4 +1,7 @@
-"""Definitions drawn as mermaid state diagrams: states titled in Chinese and English, roles on edges."""
+"""Definitions drawn as mermaid state diagrams.
+
+States are titled in Chinese and English; edges carry the trigger, its roles and its guards.
+"""
 
 from __future__ import annotations
 

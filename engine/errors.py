@@ -16,7 +16,7 @@ class WorkflowError(Exception):
 
 
 class DefinitionError(WorkflowError):
-    """A workflow definition is invalid; ``problems`` lists every problem found, not just the first."""
+    """A workflow definition is invalid; ``problems`` lists every problem found, not the first."""
 
     def __init__(self, name: str, version: int | None, problems: Sequence[str]) -> None:
         self.name = name
@@ -94,7 +94,8 @@ class PermissionDenied(WorkflowError):
 class InvalidData(WorkflowError, ValueError):
     """The data given with a trigger does not fit its model; ``errors`` has one entry a field."""
 
-    def __init__(self, trigger: str, errors: Sequence[dict[str, Any]], instance_id: str | None = None):
+    def __init__(self, trigger: str, errors: Sequence[dict[str, Any]],
+                 instance_id: str | None = None) -> None:
         self.trigger = trigger
         self.instance_id = instance_id
         self.errors = tuple(errors)
@@ -122,7 +123,8 @@ class DuplicateBusinessKey(WorkflowError):
     def __init__(self, workflow: str, business_key: str) -> None:
         self.workflow = workflow
         self.business_key = business_key
-        super().__init__(f"workflow {workflow!r} already has an instance with business key {business_key!r}")
+        super().__init__(
+            f"workflow {workflow!r} already has an instance with business key {business_key!r}")
 
 
 class HistoryTampered(WorkflowError):
@@ -132,7 +134,8 @@ class HistoryTampered(WorkflowError):
         self.instance_id = instance_id
         self.sequence = sequence
         self.reason = reason
-        super().__init__(f"history of instance {instance_id} is broken at event {sequence}: {reason}")
+        super().__init__(
+            f"history of instance {instance_id} is broken at event {sequence}: {reason}")
 
 
 class SchemaMismatch(WorkflowError):

@@ -9,7 +9,7 @@ retried with back-off and, after :data:`MAX_ATTEMPTS`, parked as ``failed`` with
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
@@ -19,6 +19,7 @@ from engine.actor import SYSTEM
 from engine.clocks import due_date
 from engine.database import is_sqlite
 from engine.decide import decide_fire, decide_mark, records_of
+from engine.definition import Clock
 from engine.timers import AUTOMATIC, REMINDER
 from engine.timesource import local_date
 from engine.transaction import write
@@ -82,22 +83,24 @@ def _fire(conn: Any, engine: Engine, timer: Any, now: datetime) -> str:
         return "cancelled"
     clock = compiled.definition.clock(timer.clock)
     due = due_date(rec, clock.unit, engine.calendar)
+    data: dict[str, Any]
     if timer.kind == AUTOMATIC:
         if timer.trigger not in compiled.valid_triggers(row.state):
             return "cancelled"
-        data = {clock.expiry_date_field: due.isoformat()} if clock.expiry_date_field and due else {}
+        field = clock.expiry_date_field
+        data = {field: due.isoformat()} if field and due else {}
         change = decide_fire(compiled, conn, row, timer.trigger, SYSTEM, data, now,
                              engine.calendar)
     else:
         data = {"clock": timer.clock, "due_date": due.isoformat() if due else None}
         if timer.kind == REMINDER:
-            data["days_before"] = timer.due_at and _days_before(clock, due, now, engine)
+            data["days_before"] = _days_before(clock, due, now, engine)
         change = decide_mark(row, timer.trigger, SYSTEM, data)
     write(conn, change, now, compiled, engine.calendar)
     return "fired"
 
 
-def _days_before(clock: Any, due: Any, now: datetime, engine: Engine) -> int | None:
+def _days_before(clock: Clock, due: date | None, now: datetime, engine: Engine) -> int | None:
     today = local_date(now)
     if due is None or today > due:
         return None

@@ -40,7 +40,7 @@ def _recompute_one(engine: Engine, instance_id: str, reason: str) -> int:
     changes = 0
     with engine.db.begin() as conn:
         row = conn.execute(select(storage.instances).where(
-            storage.instances.c.id == instance_id)).first()
+            storage.instances.c.id == instance_id)).one()
         compiled = engine.definitions.get(row.workflow, row.definition_version)
         for name, rec in records_of(row.clocks).items():
             if rec.started_on is None or rec.stopped_on or rec.paused_on:
@@ -56,6 +56,6 @@ def _recompute_one(engine: Engine, instance_id: str, reason: str) -> int:
             write(conn, decide_mark(row, RECOMPUTED, SYSTEM, data, {name: fresh}), now,
                   compiled, engine.calendar)
             row = conn.execute(select(storage.instances).where(
-                storage.instances.c.id == instance_id)).first()
+                storage.instances.c.id == instance_id)).one()
             changes += 1
     return changes

@@ -39,7 +39,7 @@ def default_calendar() -> WorkingCalendar:
     """Official schedules where published, provisional (and marked so) beyond them."""
     from calendars import ChinaCalendar
 
-    return ChinaCalendar(provisional=True)  # type: ignore[no-any-return]
+    return ChinaCalendar(provisional=True)
 
 
 class Engine:

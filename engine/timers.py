@@ -37,9 +37,10 @@ def derive(clock: Clock, rec: ClockRecord, cal: WorkingCalendar, now: datetime
     due = due_date(rec, clock.unit, cal)
     if due is None:
         return []
-    rows = [dict(clock=clock.name, kind=REMINDER, due_at=at_local(day, REMINDER_TIME),
-                 trigger=REMINDER_TRIGGER, epoch=rec.epoch)
-            for _, day in reminder_days(rec, clock, cal)]
+    rows: list[dict[str, Any]] = [
+        dict(clock=clock.name, kind=REMINDER, due_at=at_local(day, REMINDER_TIME),
+             trigger=REMINDER_TRIGGER, epoch=rec.epoch)
+        for _, day in reminder_days(rec, clock, cal)]
     rows = [r for r in rows if r["due_at"] > now]
     kind, trigger = (AUTOMATIC, clock.on_expiry) if clock.on_expiry else (DEADLINE, OVERDUE_TRIGGER)
     rows.append(dict(clock=clock.name, kind=kind, due_at=at_local(due + timedelta(days=1)),

@@ -69,38 +69,42 @@ def _check_states(d: WorkflowDefinition) -> list[str]:
     return problems
 
 
-def _check_transitions(d: WorkflowDefinition) -> list[str]:
-    names = {s.name for s in d.states}
-    terminal = d.terminal_states
-    problems: list[str] = []
+def _check_start(d: WorkflowDefinition) -> list[str]:
     starts = [t for t in d.transitions if t.trigger == d.start_trigger]
     if len(starts) != 1:
-        problems.append(f"exactly one start transition {d.start_trigger!r} is required")
-    for t in d.transitions:
-        where = f"transition {t.trigger!r}"
-        if t.trigger == d.start_trigger:
-            if t.sources:
-                problems.append(f"{where}: the start transition takes no sources")
-            initial = [s.name for s in d.states if s.kind == "initial"]
-            if t.dest not in initial:
-                problems.append(f"{where}: the start transition must lead to the initial state")
-            continue
-        if not t.sources:
-            problems.append(f"{where}: no source states")
-        for src in t.sources:
-            if src != ANY_STATE and src not in names:
-                problems.append(f"{where}: unknown source state {src!r}")
-            elif src in terminal:
-                problems.append(f"{where}: terminal state {src!r} has an exit")
-        if t.dest is not None and t.dest not in names:
-            problems.append(f"{where}: unknown destination state {t.dest!r}")
-        if d.roles and not t.roles:
-            problems.append(f"{where}: no roles may fire it")
-        for role in t.roles:
-            if d.roles and role not in d.roles and role != SYSTEM_ROLE:
-                problems.append(f"{where}: unknown role {role!r}")
-    problems += _check_ambiguity(d)
+        return [f"exactly one start transition {d.start_trigger!r} is required"]
+    where = f"transition {d.start_trigger!r}"
+    initial = [s.name for s in d.states if s.kind == "initial"]
+    problems = [f"{where}: the start transition takes no sources"] if starts[0].sources else []
+    if starts[0].dest not in initial:
+        problems.append(f"{where}: the start transition must lead to the initial state")
     return problems
+
+
+def _check_transition(d: WorkflowDefinition, t: Transition) -> list[str]:
+    names = {s.name for s in d.states}
+    where = f"transition {t.trigger!r}"
+    problems = [] if t.sources else [f"{where}: no source states"]
+    for src in t.sources:
+        if src != ANY_STATE and src not in names:
+            problems.append(f"{where}: unknown source state {src!r}")
+        elif src in d.terminal_states:
+            problems.append(f"{where}: terminal state {src!r} has an exit")
+    if t.dest is not None and t.dest not in names:
+        problems.append(f"{where}: unknown destination state {t.dest!r}")
+    if d.roles and not t.roles:
+        problems.append(f"{where}: no roles may fire it")
+    problems += [f"{where}: unknown role {role!r}" for role in t.roles
+                 if d.roles and role not in d.roles and role != SYSTEM_ROLE]
+    return problems
+
+
+def _check_transitions(d: WorkflowDefinition) -> list[str]:
+    problems = _check_start(d)
+    for t in d.transitions:
+        if t.trigger != d.start_trigger:
+            problems += _check_transition(d, t)
+    return problems + _check_ambiguity(d)
 
 
 def _check_ambiguity(d: WorkflowDefinition) -> list[str]:
@@ -215,7 +219,8 @@ def _check_clock_flow(d: WorkflowDefinition) -> list[str]:
         if c.on_expiry is None or c.on_expiry not in triggers:
             continue
         for s in d.states:
-            if s.kind != "terminal" and "running" in statuses[s.name][c.name] and (s.name, c.on_expiry) not in valid:
+            running = s.kind != "terminal" and "running" in statuses[s.name][c.name]
+            if running and (s.name, c.on_expiry) not in valid:
                 problems.append(
                     f"clock {c.name!r}: its expiry trigger {c.on_expiry!r} is not valid in "
                     f"state {s.name!r}, where the clock may be running"
