@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import Engine as SAEngine
 from sqlalchemy import create_engine, event, insert, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.pool import NullPool
 from sqlmodel import SQLModel
 
 from engine.errors import SchemaMismatch
@@ -41,7 +40,6 @@ def is_sqlite(db: SAEngine) -> bool:
 def _sqlite_engine(url: str, **kwargs: Any) -> SAEngine:
     if ":memory:" in url or url in ("sqlite://", "sqlite:///"):
         raise ValueError("gongkai needs a SQLite file (its workers share it); use sqlite:///path.db")
-    kwargs.setdefault("poolclass", NullPool) if "poolclass" not in kwargs else None
     db = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
 
     @event.listens_for(db, "connect")

@@ -10,13 +10,14 @@ import threading
 
 from sqlalchemy import Engine as SAEngine
 from sqlalchemy import func, insert, select
+from sqlalchemy.engine import Connection
 
 from engine import storage
 from engine.definition import WorkflowDefinition
 from engine.errors import DefinitionError, NotFound
 from engine.machine import CompiledDefinition
 from engine.registry import Registry
-from engine.timesource import TimeSource
+from engine.timesource import TimeSource, utc_now
 
 
 class DefinitionStore:
@@ -38,7 +39,7 @@ class DefinitionStore:
             if stored is None:
                 conn.execute(insert(storage.definitions).values(
                     name=definition.name, version=definition.version, body=definition.to_json(),
-                    digest=definition.digest, registered_at=self._clock.now()))
+                    digest=definition.digest, registered_at=utc_now(self._clock)))
             elif stored != definition.digest:
                 raise DefinitionError(definition.name, definition.version, [
                     "this version is already registered with different content; "
@@ -47,18 +48,22 @@ class DefinitionStore:
             self._compiled[(definition.name, definition.version)] = compiled
         return compiled
 
-    def latest_version(self, name: str) -> int:
-        with self._db.connect() as conn:
-            version = conn.execute(select(func.max(storage.definitions.c.version)).where(
-                storage.definitions.c.name == name)).scalar()
+    def latest_version(self, name: str, conn: Connection | None = None) -> int:
+        """The newest registered version (read in the caller's transaction when given)."""
+        if conn is None:
+            with self._db.connect() as own:
+                return self.latest_version(name, own)
+        version = conn.execute(select(func.max(storage.definitions.c.version)).where(
+            storage.definitions.c.name == name)).scalar()
         if version is None:
             raise NotFound("workflow", name)
         return int(version)
 
-    def get(self, name: str, version: int | None = None) -> CompiledDefinition:
+    def get(self, name: str, version: int | None = None,
+            conn: Connection | None = None) -> CompiledDefinition:
         """The compiled definition (latest version by default), loaded from storage if needed."""
         if version is None:
-            version = self.latest_version(name)
+            version = self.latest_version(name, conn)
         key = (name, version)
         compiled = self._compiled.get(key)
         if compiled is None:

@@ -21,7 +21,7 @@ from engine.database import is_sqlite
 from engine.decide import decide_fire, decide_mark, records_of
 from engine.definition import Clock
 from engine.timers import AUTOMATIC, REMINDER
-from engine.timesource import local_date
+from engine.timesource import local_date, utc_now
 from engine.transaction import write
 
 if TYPE_CHECKING:
@@ -36,12 +36,12 @@ def run_due_timers(engine: Engine, limit: int | None = None) -> int:
     """Fire every timer due at ``engine.clock.now()``; returns how many fired."""
     fired = 0
     while limit is None or fired < limit:
-        outcome = _fire_next(engine, engine.clock.now())
+        outcome = _fire_next(engine, utc_now(engine.clock))
         if outcome is None:
             break
         fired += outcome
     if fired:
-        engine._after_commit(engine.clock.now())
+        engine._after_commit(utc_now(engine.clock))
     return fired
 
 

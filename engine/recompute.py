@@ -15,6 +15,7 @@ from engine import storage
 from engine.actor import SYSTEM
 from engine.clocks import announced
 from engine.decide import decide_mark, records_of
+from engine.timesource import utc_now
 from engine.transaction import write
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def recompute_deadlines(engine: Engine, workflow: str | None = None,
 
 
 def _recompute_one(engine: Engine, instance_id: str, reason: str) -> int:
-    now = engine.clock.now()
+    now = utc_now(engine.clock)
     changes = 0
     with engine.db.begin() as conn:
         row = conn.execute(select(storage.instances).where(

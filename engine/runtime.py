@@ -28,7 +28,7 @@ from engine.outbox import Outbox, Subscription
 from engine.registry import Registry
 from engine.snapshot import Event, Instance, event_from_row
 from engine.storage import utc_dt
-from engine.timesource import SystemClock, TimeSource, local_date
+from engine.timesource import SystemClock, TimeSource, local_date, utc_now
 from engine.transaction import Change, write
 
 if TYPE_CHECKING:
@@ -69,9 +69,9 @@ class Engine:
     def start(self, workflow: str, actor: Actor, data: Mapping[str, Any] | None = None,
               business_key: str | None = None) -> Instance:
         """Start an instance with the definition's start trigger (one transaction)."""
-        compiled = self.definitions.get(workflow)
-        now = self.clock.now()
+        now = utc_now(self.clock)
         with self.db.begin() as conn:
+            compiled = self.definitions.get(workflow, conn=conn)
             if business_key is not None and conn.execute(select(storage.instances.c.id).where(
                     storage.instances.c.workflow == workflow,
                     storage.instances.c.business_key == business_key)).first():
@@ -103,7 +103,7 @@ class Engine:
 
     def _fire_once(self, instance_id: str, trigger: str, actor: Actor,
                    data: Mapping[str, Any] | None, expected_version: int | None) -> Instance:
-        now = self.clock.now()
+        now = utc_now(self.clock)
         with self.db.begin() as conn:
             row = self._row(conn, instance_id)
             if expected_version is not None and row.version != expected_version:
@@ -200,7 +200,7 @@ class Engine:
 
     def _deadlines(self, compiled: CompiledDefinition, records: Mapping[str, ClockRecord]
                    ) -> dict[str, Deadline]:
-        today = local_date(self.clock.now())
+        today = local_date(utc_now(self.clock))
         d = compiled.definition
         return {name: deadline(rec, d.clock(name), self.calendar, today)
                 for name, rec in records.items() if rec.started_on}
@@ -224,7 +224,7 @@ class Engine:
 
     def deliver_events(self) -> int:
         """Deliver pending outbox rows now (the worker does this on its rounds)."""
-        return self.outbox.deliver(self.clock.now())
+        return self.outbox.deliver(utc_now(self.clock))
 
     # clocks and timers -------------------------------------------------------------------
     def run_due_timers(self, limit: int | None = None) -> int:

@@ -26,6 +26,14 @@ class SystemClock:
         return datetime.now(UTC)
 
 
+def utc_now(source: TimeSource) -> datetime:
+    """The source's time in UTC: events are stored and hashed in UTC whatever the source's zone."""
+    now = source.now()
+    if now.tzinfo is None:
+        raise ValueError(f"time source {source!r} returned a naive datetime; it must be aware")
+    return now.astimezone(UTC)
+
+
 def local_date(moment: datetime) -> date:
     """The Asia/Shanghai calendar date of a moment: statutory days are Beijing days."""
     return moment.astimezone(SHANGHAI).date()
