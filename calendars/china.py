@@ -7,7 +7,7 @@ import operator
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal, SupportsIndex
+from typing import Literal, SupportsIndex, cast
 
 from workalendar.core import SAT, SUN, Calendar
 
@@ -40,11 +40,13 @@ def to_date(day: object) -> dt.date:
 
 
 def _working_day_count(delta: object) -> int:
-    if isinstance(delta, bool) or not isinstance(delta, SupportsIndex):
+    if type(delta) is int:
+        return delta
+    if isinstance(delta, bool) or not hasattr(type(delta), "__index__"):
         raise TypeError(
             f"the number of working days must be an int, got {type(delta).__name__} {delta!r}"
         )
-    return operator.index(delta)
+    return operator.index(cast(SupportsIndex, delta))
 
 
 def _schedule_paths(
@@ -207,9 +209,11 @@ class ChinaCalendar(Calendar):  # type: ignore[misc]
 
         As in workalendar, the same day twice gives 0 even with `include_start`.
         """
-        first, last = sorted((to_date(start), to_date(end)))
+        first, last = to_date(start), to_date(end)
         if first == last:
             return 0
+        if first > last:
+            first, last = last, first
         stepper = self._stepper(extra_working_days, extra_holidays)
         return stepper.count(first.toordinal(), last.toordinal(), bool(include_start))
 

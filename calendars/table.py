@@ -10,8 +10,8 @@ one snapshot per call and never see a half-built one, so one calendar can be sha
 threads.
 
 Years without data stay in the snapshot as empty years, so the table remains one run; every
-answer checks that none of the years it depends on is one of them, and raises the calendar's
-`CalendarDataMissing` for the first one otherwise.
+answer checks that none of the days it depends on lies in one of them, and raises the
+calendar's `CalendarDataMissing` for the first such year otherwise.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from calendars.errors import CalendarDataMissing
 from calendars.schedule import Schedule
@@ -42,15 +42,28 @@ def _ceil_div(numerator: int, denominator: int) -> int:
 class WorkingDayTable:
     """Working days of `first_year`..`last_year` as sorted ordinals; `missing` years are empty."""
 
-    __slots__ = ("first_year", "last_year", "working", "missing")
+    __slots__ = (
+        "first_year",
+        "last_year",
+        "first_ordinal",
+        "last_ordinal",
+        "working",
+        "missing",
+        "_missing_starts",
+        "_missing_ends",
+    )
 
     def __init__(
-        self, first_year: int, last_year: int, working: Sequence[int], missing: Sequence[int]
+        self, first_year: int, last_year: int, working: list[int], missing: list[int]
     ) -> None:
         self.first_year = first_year
         self.last_year = last_year
+        self.first_ordinal = dt.date(first_year, 1, 1).toordinal()
+        self.last_ordinal = dt.date(last_year, 12, 31).toordinal()
         self.working = working
         self.missing = missing
+        self._missing_starts = [dt.date(year, 1, 1).toordinal() for year in missing]
+        self._missing_ends = [dt.date(year, 12, 31).toordinal() for year in missing]
 
     @classmethod
     def build(
@@ -67,16 +80,9 @@ class WorkingDayTable:
                 working.extend(schedule.working_ordinals)
         return cls(first_year, last_year, working, missing)
 
-    def covers(self, first_year: int, last_year: int) -> bool:
-        return self.first_year <= first_year and last_year <= self.last_year
-
-    @property
-    def first_ordinal(self) -> int:
-        return dt.date(self.first_year, 1, 1).toordinal()
-
-    @property
-    def last_ordinal(self) -> int:
-        return dt.date(self.last_year, 12, 31).toordinal()
+    def covers(self, first: int, last: int) -> bool:
+        """Whether the ordinals first..last all lie inside the table."""
+        return self.first_ordinal <= first and last <= self.last_ordinal
 
     def is_working(self, ordinal: int) -> bool:
         index = bisect_left(self.working, ordinal)
@@ -96,16 +102,22 @@ class WorkingDayTable:
         index = bisect_left(self.working, ordinal) - n
         return self.working[index] if index >= 0 else None
 
-    def first_missing(self, first_year: int, last_year: int) -> int | None:
-        """The first year in first_year..last_year without data, or None."""
-        index = bisect_left(self.missing, first_year)
-        if index < len(self.missing) and self.missing[index] <= last_year:
+    def first_missing(self, first: int, last: int) -> int | None:
+        """The first year without data that has a day in the ordinals first..last, or None."""
+        if not self.missing:
+            return None
+        index = bisect_left(self._missing_ends, first)
+        if index < len(self.missing) and self._missing_starts[index] <= last:
             return self.missing[index]
         return None
 
 
 class LazyTable:
-    """The growing table of one calendar: counting and stepping over whole years of data."""
+    """The growing table of one calendar: counting and stepping over whole years of data.
+
+    Arguments and answers are ordinals; every method raises the calendar's
+    `CalendarDataMissing` for the first year without data among the days its answer needs.
+    """
 
     def __init__(
         self,
@@ -119,34 +131,29 @@ class LazyTable:
         self._lock = threading.Lock()
         self._snapshot: WorkingDayTable | None = None
 
-    def snapshot(self, first_year: int, last_year: int) -> WorkingDayTable:
-        """A snapshot covering at least first_year..last_year (built or grown if needed)."""
+    def _covering(self, first: int, last: int) -> WorkingDayTable:
+        """A snapshot covering the ordinals first..last (grown by whole years if needed)."""
         snap = self._snapshot
-        if snap is not None and snap.covers(first_year, last_year):
+        if snap is not None and snap.covers(first, last):
             return snap
+        first_year, last_year = year_of(first), year_of(last)
         with self._lock:
             snap = self._snapshot
-            if snap is not None and snap.covers(first_year, last_year):
+            if snap is not None and snap.covers(first, last):
                 return snap
             low, high = (snap.first_year, snap.last_year) if snap else self._initial_years
-            low = max(dt.MINYEAR, min(low, first_year))
-            high = min(dt.MAXYEAR, max(high, last_year))
-            snap = WorkingDayTable.build(low, high, self._schedule_of)
+            snap = WorkingDayTable.build(
+                min(low, first_year), max(high, last_year), self._schedule_of
+            )
             self._snapshot = snap
             return snap
 
-    def require(self, first_year: int, last_year: int) -> WorkingDayTable:
-        """A snapshot over the years, raising for the first of them without data."""
-        snap = self.snapshot(first_year, last_year)
-        self._check(snap, first_year, last_year)
-        return snap
-
-    def _check(self, snap: WorkingDayTable, first_year: int, last_year: int) -> None:
-        year = snap.first_missing(first_year, last_year)
+    def _check(self, snap: WorkingDayTable, first: int, last: int) -> None:
+        year = snap.first_missing(first, last)
         if year is not None:
             raise self._missing_error(year)
 
-    def _check_next(self, year: int) -> None:
+    def _check_year(self, year: int) -> None:
         """Before growing the table into `year` (which the answer needs), check it has data."""
         if not dt.MINYEAR <= year <= dt.MAXYEAR:
             raise OverflowError("date value out of range")
@@ -154,36 +161,40 @@ class LazyTable:
             raise self._missing_error(year)
 
     def is_working(self, ordinal: int) -> bool:
-        year = year_of(ordinal)
-        return self.require(year, year).is_working(ordinal)
+        snap = self._covering(ordinal, ordinal)
+        self._check(snap, ordinal, ordinal)
+        return snap.is_working(ordinal)
 
     def count(self, start: int, end: int, include_start: bool) -> int:
         """Working days in (start, end], plus `start` itself if asked and working (start < end)."""
-        first = year_of(start if include_start else start + 1)
-        snap = self.require(first, year_of(end))
+        first = start if include_start else start + 1
+        snap = self._covering(first, end)
+        self._check(snap, first, end)
         extra = 1 if include_start and snap.is_working(start) else 0
         return snap.count(start, end) + extra
 
     def add(self, start: int, n: int) -> int:
         """The n-th working day after `start` (n >= 1)."""
-        first = year_of(start + 1)
-        snap = self.snapshot(first, first)
+        first = start + 1
+        snap = self._covering(first, first)
         while (result := snap.nth_after(start, n)) is None:
-            self._check(snap, first, snap.last_year)
-            self._check_next(snap.last_year + 1)
+            self._check(snap, first, snap.last_ordinal)
+            self._check_year(snap.last_year + 1)
             needed = n - snap.count(start, snap.last_ordinal)
-            snap = self.snapshot(first, snap.last_year + _ceil_div(needed, DAYS_IN_LEAP_YEAR))
-        self._check(snap, first, year_of(result))
+            grow_to = snap.last_year + _ceil_div(needed, DAYS_IN_LEAP_YEAR)
+            snap = self._covering(first, dt.date(min(grow_to, dt.MAXYEAR), 12, 31).toordinal())
+        self._check(snap, first, result)
         return result
 
     def sub(self, start: int, n: int) -> int:
         """The n-th working day before `start` (n >= 1)."""
-        last = year_of(start - 1)
-        snap = self.snapshot(last, last)
+        last = start - 1
+        snap = self._covering(last, last)
         while (result := snap.nth_before(start, n)) is None:
-            self._check(snap, snap.first_year, last)
-            self._check_next(snap.first_year - 1)
-            needed = n - snap.count(snap.first_ordinal - 1, start - 1)
-            snap = self.snapshot(snap.first_year - _ceil_div(needed, DAYS_IN_LEAP_YEAR), last)
-        self._check(snap, year_of(result), last)
+            self._check(snap, snap.first_ordinal, last)
+            self._check_year(snap.first_year - 1)
+            needed = n - snap.count(snap.first_ordinal - 1, last)
+            grow_to = snap.first_year - _ceil_div(needed, DAYS_IN_LEAP_YEAR)
+            snap = self._covering(dt.date(max(grow_to, dt.MINYEAR), 1, 1).toordinal(), last)
+        self._check(snap, result, last)
         return result

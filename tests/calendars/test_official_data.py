@@ -53,7 +53,9 @@ def test_every_day_agrees_with_chinese_calendar_except_settled_days(strict: Chin
 def test_settled_days_are_exactly_where_the_two_packages_disagree(
     holidays_china: holidays.HolidayBase,
 ) -> None:
-    disagree = {d for d in DAYS if chinese_calendar.is_workday(d) != holidays_china.is_working_day(d)}
+    disagree = {
+        d for d in DAYS if chinese_calendar.is_workday(d) != holidays_china.is_working_day(d)
+    }
     assert disagree == {s.day for s in SETTLED}
     for settled in SETTLED:
         assert settled.working == holidays_china.is_working_day(settled.day)

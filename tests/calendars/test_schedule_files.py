@@ -198,7 +198,9 @@ def schedules(draw: st.DrawFn) -> tuple[int, dict[dt.date, str], dict[dt.date, s
     return year, off, on
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(schedules())
 def test_schedule_files_round_trip(
     tmp_path: Path, data: tuple[int, dict[dt.date, str], dict[dt.date, str]]
