@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from engine.errors import HistoryTampered
@@ -29,8 +29,13 @@ def event_hash(
     data: Mapping[str, Any], prev_hash: str,
 ) -> str:
     body = canonical_json([instance_id, seq, trigger, from_state, to_state, actor_id, actor_role,
-                           event_time.isoformat(), recorded_at.isoformat(), data, prev_hash])
+                           _utc(event_time), _utc(recorded_at), data, prev_hash])
     return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _utc(moment: datetime) -> str:
+    """The same instant hashes the same, whatever zone the clock or the database session uses."""
+    return moment.astimezone(UTC).isoformat()
 
 
 def hash_of(event: Event) -> str:
