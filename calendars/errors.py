@@ -29,7 +29,8 @@ class CalendarDataMissing(CalendarError, LookupError):
 
     Raised in strict mode (the default) for every year without a State Council schedule
     (国务院办公厅关于部分节假日安排的通知), and in provisional mode for years the statutory
-    rules cannot be computed for (outside `first_provisional_year`..`last_provisional_year`).
+    rules cannot be computed for; `provisional_range` is then the range they cover
+    (1900-2099). `year` is the first year the answer needs that has no data.
     """
 
     def __init__(

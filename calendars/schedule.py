@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
+from typing import Any
 
 from calendars.errors import ScheduleProblem
 
@@ -61,6 +62,10 @@ class Schedule:
     def __post_init__(self) -> None:
         object.__setattr__(self, "holidays", MappingProxyType(dict(sorted(self.holidays.items()))))
         object.__setattr__(self, "workdays", MappingProxyType(dict(sorted(self.workdays.items()))))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        fields = (self.year, self.source, dict(self.holidays), dict(self.workdays))
+        return (Schedule, (*fields, self.provisional))
 
     def is_working_day(self, day: dt.date) -> bool:
         """Whether `day` (a day of this schedule's year) is a working day (工作日)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import Any
 
 from calendars.errors import CalendarDataMissing
 from calendars.official import official_schedules
@@ -28,6 +29,9 @@ class ScheduleSources:
         self.packaged = official_schedules()
         self.official_years = frozenset(self.packaged) | frozenset(self.files)
         self._sorted_official = sorted(self.official_years)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ScheduleSources, (dict(self.files), self.provisional))
 
     def official(self, year: int) -> Schedule | None:
         """The year's schedule from a file or the packaged data, or None."""

@@ -20,6 +20,7 @@ import datetime as dt
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
+from typing import Any
 
 from calendars.errors import CalendarDataMissing
 from calendars.schedule import Schedule
@@ -130,6 +131,17 @@ class LazyTable:
         self._initial_years = initial_years
         self._lock = threading.Lock()
         self._snapshot: WorkingDayTable | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle (and deep-copy) without the lock and the snapshot; both are rebuilt."""
+        state = self.__dict__.copy()
+        del state["_lock"], state["_snapshot"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+        self._snapshot = None
 
     def _covering(self, first: int, last: int) -> WorkingDayTable:
         """A snapshot covering the ordinals first..last (grown by whole years if needed)."""

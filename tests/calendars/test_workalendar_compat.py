@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import itertools
+import pickle
 from collections.abc import Iterator
 
 import pytest
@@ -19,6 +21,8 @@ from calendars import (
     ScheduleFileError,
     UnsupportedDateType,
 )
+
+from .conftest import WriteSchedule
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:Support years 2018-2023:UserWarning"),
@@ -191,3 +195,14 @@ def test_date_range_overflow_is_an_overflow_error(strict: ChinaCalendar) -> None
         strict.add_working_days(dt.date.max, 1)
     with pytest.raises(OverflowError):
         strict.sub_working_days(dt.date.min, 1)
+
+
+def test_pickles_and_copies_with_its_schedule_files(write_schedule: WriteSchedule) -> None:
+    path = write_schedule(2027, holidays={"元旦": ["2027-01-01", "2027-01-04"]})
+    cal = ChinaCalendar(schedule_files=[path], provisional=True, language="zh")
+    cal.add_working_days(dt.date(2030, 1, 1), 5)
+    for twin in (pickle.loads(pickle.dumps(cal)), copy.deepcopy(cal)):
+        assert twin.provisional and twin.language == "zh"
+        assert twin.official_years() == cal.official_years()
+        assert twin.add_working_days(dt.date(2026, 12, 31), 1) == dt.date(2027, 1, 5)
+        assert twin.holidays(2027) == cal.holidays(2027)
