@@ -72,7 +72,9 @@ class ChinaCalendar(Calendar):  # type: ignore[misc]
     directory named by the environment variable ``GONGKAI_SCHEDULE_DIR`` (read once, here).
 
     Years without an official schedule: by default any answer that depends on one raises
-    `CalendarDataMissing` naming the year. With ``provisional=True`` such years (1900-2099)
+    `CalendarDataMissing` naming the year (an answer depends on the days it counts over: those
+    after ``d`` up to the result for add and sub, those in (start, end] for a delta, and the
+    day itself for is_working_day). With ``provisional=True`` such years (1900-2099)
     are answered from weekends plus the statutory holidays of the 全国年节及纪念日放假办法
     (2024 revision); `is_provisional` and `span_is_provisional` say which answers are.
 
@@ -168,7 +170,7 @@ class ChinaCalendar(Calendar):  # type: ignore[misc]
         extra_working_days: Iterable[DayLike] | None = None,
         extra_holidays: Iterable[DayLike] | None = None,
         keep_datetime: bool = False,
-    ) -> DayLike:
+    ) -> dt.date:
         """The `delta`-th working day after `day` (before it if `delta` is negative)."""
         start = to_date(day)
         count = _working_day_count(delta)
@@ -190,7 +192,7 @@ class ChinaCalendar(Calendar):  # type: ignore[misc]
         extra_working_days: Iterable[DayLike] | None = None,
         extra_holidays: Iterable[DayLike] | None = None,
         keep_datetime: bool = False,
-    ) -> DayLike:
+    ) -> dt.date:
         """The `abs(delta)`-th working day before `day` (workalendar: the sign is ignored)."""
         count = abs(_working_day_count(delta))
         return self.add_working_days(
