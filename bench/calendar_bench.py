@@ -221,7 +221,8 @@ def report(
         "",
         f"Run {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}, Python {platform.python_version()}, "
         f"{os.cpu_count()} cores; workalendar {version('workalendar')}, chinesecalendar "
-        f"{chinese_calendar.__version__}. Medians of {repeat} runs, microseconds a call.",
+        f"{chinese_calendar.__version__}; load average {os.getloadavg()[0]:.1f} at the end (the "
+        f"machine may be shared). Medians of {repeat} interleaved runs, microseconds a call.",
         "",
         "| call | ChinaCalendar | workalendar China | day loop over chinese-calendar |",
         "| --- | ---: | ---: | ---: |",
