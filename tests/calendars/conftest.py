@@ -10,16 +10,8 @@ import pytest
 
 from calendars import ChinaCalendar
 from calendars.errors import SCHEDULE_DIR_ENV
-from calendars.official import official_schedules
 
 WriteSchedule = Callable[..., Path]
-
-requires_2027_unpublished = pytest.mark.skipif(
-    2027 in official_schedules(),
-    reason="the packaged data now has 2027: these examples need 2027 to have no notice",
-)
-"""For the examples of a deadline running into 2027, written while 2027 had no notice."""
-
 
 @pytest.fixture(autouse=True)
 def _no_ambient_schedule_dir(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from calendars.cli import calendar_group
 from calendars.errors import SCHEDULE_DIR_ENV
 
-from .conftest import WriteSchedule, requires_2027_unpublished
+from .conftest import WriteSchedule
 
 
 @pytest.fixture
@@ -55,7 +55,6 @@ def test_show_an_official_year(runner: CliRunner) -> None:
     assert "provisional" not in result.output
 
 
-@requires_2027_unpublished
 def test_show_a_year_without_schedule(runner: CliRunner) -> None:
     result = runner.invoke(calendar_group, ["show", "2027"])
     assert result.exit_code == 1
@@ -66,7 +65,6 @@ def test_show_a_year_without_schedule(runner: CliRunner) -> None:
     assert "2027-02-05 Fri  春节" in result.output
 
 
-@requires_2027_unpublished
 def test_add(runner: CliRunner, schedule_dir: Path) -> None:
     result = runner.invoke(calendar_group, ["add", "2024-09-12", "20"])
     assert (result.exit_code, result.output) == (0, "2024-10-16\n")
@@ -88,7 +86,6 @@ def test_schedule_dir_from_the_environment(runner: CliRunner, schedule_dir: Path
     assert (result.exit_code, result.output) == (0, "2027-01-15\n")
 
 
-@requires_2027_unpublished
 def test_delta(runner: CliRunner) -> None:
     result = runner.invoke(calendar_group, ["delta", "2024-09-12", "2024-10-16"])
     assert (result.exit_code, result.output) == (0, "20\n")

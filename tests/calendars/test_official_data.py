@@ -144,7 +144,6 @@ def test_table_steps_day_by_day_like_the_schedules(strict: ChinaCalendar) -> Non
             preceding = day
 
 
-@pytest.mark.skipif(not DEADLINE_CASES.exists(), reason="shared worked examples not present")
 def test_plain_deadline_cases() -> None:
     """The worked examples of DESIGN.md (`deadline-cases.json`), computed day by day from the
     notices: a reply is due 20 working days after receipt (条例 33), a correction notice

@@ -71,6 +71,7 @@ GOOD: dict[str, dict[str, Any]] = {
     },
     "serve": {"served_on": D, "method": "post"},
     "withdraw": {"withdrawn_on": D},
+    "assign": {"division": "政策法规处"},
     "correction_lapsed": {"on": D},
     "fee_lapsed": {},
 }
