@@ -15,12 +15,16 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from engine.actor import Actor
 from engine.clocks import ClockRecord, Deadline, WorkingCalendar, deadline
 from engine.definition import Transition, WorkflowDefinition
 from engine.storage import counters
+
+_INSERTS: dict[str, Any] = {"postgresql": pg_insert, "sqlite": sqlite_insert}
 
 
 @dataclass
@@ -58,15 +62,22 @@ class TransitionContext:
         return True
 
     def next_sequence(self, name: str) -> int:
-        """Advance and return the named counter, inside this transaction."""
-        row = self.conn.execute(
-            select(counters.c.value).where(counters.c.name == name).with_for_update()
-        ).scalar()
-        if row is None:
-            self.conn.execute(insert(counters).values(name=name, value=1))
-            return 1
-        self.conn.execute(update(counters).where(counters.c.name == name).values(value=row + 1))
-        return int(row) + 1
+        """Advance and return the named counter, inside this transaction.
+
+        The row is created if missing without failing when a concurrent transaction creates it
+        first (the first number of a new year's register); the update then locks it.
+        """
+        dialect = self.conn.dialect.name
+        make = _INSERTS[dialect](counters) if dialect in _INSERTS else None
+        if make is not None:
+            self.conn.execute(make.values(name=name, value=0).on_conflict_do_nothing(
+                index_elements=[counters.c.name]))
+        elif self.conn.execute(select(counters.c.name).where(counters.c.name == name)).first() \
+                is None:
+            self.conn.execute(insert(counters).values(name=name, value=0))
+        value = self.conn.execute(update(counters).where(counters.c.name == name).values(
+            value=counters.c.value + 1).returning(counters.c.value)).scalar_one()
+        return int(value)
 
     def emit(self, topic: str, payload: dict[str, Any]) -> None:
         """Queue a message for subscribers of ``topic``; written to the outbox with the event."""

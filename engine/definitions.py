@@ -13,6 +13,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
 
 from engine import storage
+from engine.database import READ_ONLY
 from engine.definition import WorkflowDefinition
 from engine.errors import DefinitionError, NotFound
 from engine.machine import CompiledDefinition
@@ -51,7 +52,7 @@ class DefinitionStore:
     def latest_version(self, name: str, conn: Connection | None = None) -> int:
         """The newest registered version (read in the caller's transaction when given)."""
         if conn is None:
-            with self._db.connect() as own:
+            with self._read() as own:
                 return self.latest_version(name, own)
         version = conn.execute(select(func.max(storage.definitions.c.version)).where(
             storage.definitions.c.name == name)).scalar()
@@ -67,22 +68,29 @@ class DefinitionStore:
         key = (name, version)
         compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = self._load(name, version)
+            compiled = self._load(name, version, conn)
             with self._lock:
                 self._compiled[key] = compiled
         return compiled
 
-    def _load(self, name: str, version: int) -> CompiledDefinition:
-        with self._db.connect() as conn:
-            body = conn.execute(select(storage.definitions.c.body).where(
-                storage.definitions.c.name == name,
-                storage.definitions.c.version == version)).scalar()
+    def _read(self) -> Connection:
+        """A reading connection: on SQLite it never waits for (or deadlocks with) a writer."""
+        return self._db.connect().execution_options(**READ_ONLY)
+
+    def _load(self, name: str, version: int, conn: Connection | None = None
+              ) -> CompiledDefinition:
+        if conn is None:
+            with self._read() as own:
+                return self._load(name, version, own)
+        body = conn.execute(select(storage.definitions.c.body).where(
+            storage.definitions.c.name == name,
+            storage.definitions.c.version == version)).scalar()
         if body is None:
             raise NotFound("definition", f"{name} v{version}")
         return CompiledDefinition(WorkflowDefinition.from_json(body), self.registry)
 
     def names(self) -> list[tuple[str, int]]:
-        with self._db.connect() as conn:
+        with self._read() as conn:
             rows = conn.execute(select(storage.definitions.c.name,
                                        storage.definitions.c.version).order_by(
                 storage.definitions.c.name, storage.definitions.c.version)).all()
