@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
 from engine import storage, timers
@@ -152,6 +152,18 @@ def select_transition(compiled: CompiledDefinition, ctx: TransitionContext
     return chosen
 
 
+# Statements built once with bound parameters: building them per call with literal values cost
+# more than executing them (SQLAlchemy constructs and cache-keys every value each time).
+_I = storage.instances
+_ROW = ("state", "data", "clocks", "version", "last_hash", "updated_at", "closed_at")
+_UPDATE_INSTANCE = (
+    update(_I).where(_I.c.id == bindparam("b_id"), _I.c.version == bindparam("b_expected"))
+    .values({c: bindparam(f"b_{c}") for c in _ROW}))
+_INSERT_INSTANCE = insert(_I)
+_INSERT_EVENT = insert(storage.events)
+_INSERT_OUTBOX = insert(storage.outbox)
+
+
 def write(conn: Connection, change: Change, now: datetime, compiled: CompiledDefinition,
           cal: Any) -> None:
     """Persist ``change``: row-version-checked update (or insert), event, outbox, timers."""
@@ -166,19 +178,19 @@ def write(conn: Connection, change: Change, now: datetime, compiled: CompiledDef
                version=seq, last_hash=digest, updated_at=now,
                closed_at=now if change.closed else None)
     if seq == 1:
-        conn.execute(insert(storage.instances).values(
-            id=change.instance_id, workflow=change.workflow,
-            definition_version=change.definition_version, created_at=now, **row,
+        conn.execute(_INSERT_INSTANCE, dict(
+            row, id=change.instance_id, workflow=change.workflow,
+            definition_version=change.definition_version, created_at=now,
             business_key=change.business_key))
     else:
-        done = conn.execute(update(storage.instances).where(
-            storage.instances.c.id == change.instance_id,
-            storage.instances.c.version == seq - 1).values(**row))
+        done = conn.execute(_UPDATE_INSTANCE, {
+            "b_id": change.instance_id, "b_expected": seq - 1,
+            **{f"b_{k}": v for k, v in row.items()}})
         if done.rowcount != 1:
-            actual = conn.execute(select(storage.instances.c.version).where(
-                storage.instances.c.id == change.instance_id)).scalar()
+            actual = conn.execute(select(_I.c.version).where(
+                _I.c.id == change.instance_id)).scalar()
             raise ConcurrentUpdate(change.instance_id, seq - 1, actual)
-    conn.execute(insert(storage.events).values(
+    conn.execute(_INSERT_EVENT, dict(
         instance_id=change.instance_id, seq=seq, trigger=change.trigger,
         from_state=change.from_state, to_state=change.to_state, actor_id=change.actor_id,
         actor_role=change.actor_role, event_time=now, recorded_at=now, data=event_data,
@@ -194,9 +206,9 @@ def _queue(conn: Connection, change: Change, seq: int, now: datetime) -> None:
                    actor_role=change.actor_role, data=change.event_data)
     rows = [dict(topic="event", payload=payload)]
     rows += [dict(topic=topic, payload=body) for topic, body in change.messages]
-    conn.execute(insert(storage.outbox), [
-        dict(r, instance_id=change.instance_id, seq=seq, workflow=change.workflow,
-             attempts=0, next_attempt_at=now) for r in rows])
+    params = [dict(r, instance_id=change.instance_id, seq=seq, workflow=change.workflow,
+                   attempts=0, next_attempt_at=now) for r in rows]
+    conn.execute(_INSERT_OUTBOX, params[0] if len(params) == 1 else params)
 
 
 def _move_timers(conn: Connection, change: Change, now: datetime,
