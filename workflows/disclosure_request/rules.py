@@ -32,6 +32,17 @@ def correction_once(ctx: TransitionContext) -> str | None:
     return None
 
 
+@guard("correction_period_over")
+def correction_period_over(ctx: TransitionContext) -> str | None:
+    """条例 30: the request is deemed abandoned only once the correction period has run out (it
+    ends at the end of its last day); before that the applicant may still correct."""
+    period = ctx.deadlines.get("correction")
+    if period is not None and period.due_date is not None and not period.overdue:
+        return (f"the applicant may correct until {period.due_date}; the request is deemed "
+                "abandoned only after that (条例 30)")
+    return None
+
+
 @guard("all_parties_answered")
 def all_parties_answered(ctx: TransitionContext) -> str | None:
     """Opinions are received when every consulted party has answered (条例 32, 34)."""
@@ -112,10 +123,14 @@ def note_correction_timing(ctx: TransitionContext) -> dict[str, Any]:
 @action("note_lapsed_consultation")
 def note_lapsed_consultation(ctx: TransitionContext) -> dict[str, Any]:
     """条例 32, 34: a silent third party leaves the decision to the agency; a silent
-    co-producing agency is deemed to agree."""
-    answered = {o["party"] for o in ctx.instance_data.get("opinions", {}).get("opinions", ())}
+    co-producing agency is deemed to agree.
+
+    Opinions are taken in all at once (``receive_opinions``), which ends the consultation; so when
+    it lapses, no party consulted in it has answered. Opinions on record are from an earlier
+    consultation and say nothing about this one.
+    """
     silent = {p["name"]: ("deemed_to_agree" if p["kind"] == "agency" else "agency_decides")
-              for p in ctx.instance_data["consultation"]["parties"] if p["name"] not in answered}
+              for p in ctx.instance_data["consultation"]["parties"]}
     return {"consultation_lapse": silent}
 
 
