@@ -220,7 +220,7 @@ def deadline(rec: ClockRecord, clock: Clock, cal: WorkingCalendar, today: date) 
         state: ClockState = "stopped"
         overdue = due is not None and rec.stopped_on > due
     elif rec.paused_on is not None:
-        state, overdue = "paused", False
+        state, overdue = "paused", due is not None and today > due
     else:
         overdue = due is not None and today > due
         state = "expired" if overdue else "running"

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
+import workflows
 from engine import Actor, Engine, Instance
 from engine.testing import ManualClock
 from engine.timesource import SHANGHAI
-import workflows
 
 REGISTRAR = Actor("reg-1", "registrar")
 HANDLER = Actor("div-1", "handler")

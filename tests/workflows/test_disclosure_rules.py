@@ -276,3 +276,18 @@ def test_register_numbers_count_per_year_of_receipt(db_url: str) -> None:
         assert int(year) == date.fromisoformat(instance.data["received_on"]).year
         numbers[instance.id] = number
     assert len(numbers) == 5 and len(set(numbers.values())) == 5
+
+
+def test_only_the_current_consultation_decides_whether_an_objection_blocks(db_url: str) -> None:
+    """条例 32: the third party objected with good reason in a first round (Nov 10); consulted
+    again on Nov 11, it stays silent until the 15 working days lapse (2025-12-02), which leaves
+    the decision to the agency: the earlier objection no longer blocks disclosure."""
+    story = _consulted(db_url, THIRD_PARTY)
+    story.fire("receive_opinions", "2025-11-10", opinions=[
+        {"party": THIRD_PARTY["name"], "agrees": False, "good_reason": True}])
+    story.fire("consult", "2025-11-11", parties=[THIRD_PARTY])
+    assert story.now.data["opinions"] is None
+    story.advance("2025-12-03")
+    assert story.now.data["consultation_lapse"] == {THIRD_PARTY["name"]: "agency_decides"}
+    story.fire("propose", "2025-12-03", outcome="disclosed")
+    assert story.now.state == "leader_review"

@@ -88,7 +88,7 @@ def _transitions(fee_pauses_reply: bool) -> tuple[Transition, ...]:
         _t("assign", ("accepted",), "assigned", (REGISTRAR,), "批转承办处室", "Assign",
            data_key="assignment", effects=(_fx("correction_notice", "stop", "assigned_on"),)),
         _t("consult", ("assigned",), "consulting", (HANDLER,), "征求意见", "Consult",
-           data_key="consultation",
+           data_key="consultation", actions=("open_consultation",),
            effects=(_fx("reply", "pause", "sent_on"), _fx("consultation", "start", "sent_on"))),
         _t("receive_opinions", ("consulting",), "assigned", (HANDLER,), "收到意见",
            "Receive opinions", guards=("all_parties_answered",), data_key="opinions",

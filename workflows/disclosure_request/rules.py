@@ -68,7 +68,7 @@ def unclear_only_after_correction(ctx: TransitionContext) -> str | None:
 
 
 def _objections(ctx: TransitionContext) -> list[str]:
-    opinions = ctx.instance_data.get("opinions", {}).get("opinions", ())
+    opinions = (ctx.instance_data.get("opinions") or {}).get("opinions", ())
     parties = {p["name"]: p["kind"] for p in
                ctx.instance_data.get("consultation", {}).get("parties", ())}
     return [o["party"] for o in opinions if parties.get(o["party"]) == "third_party"
@@ -109,6 +109,13 @@ def assign_register_number(ctx: TransitionContext) -> dict[str, Any]:
     template = ctx.definition.settings.get("register_number_template", DEFAULT_TEMPLATE)
     seq = ctx.next_sequence(f"{ctx.definition.name}:{year}")
     return {"register_number": format_register_number(year, seq, template)}
+
+
+@action("open_consultation")
+def open_consultation(ctx: TransitionContext) -> dict[str, Any]:
+    """A new consultation starts without the answers of an earlier one: only the current
+    round's opinions decide whether a third party blocks disclosure (条例 32)."""
+    return {"opinions": None, "consultation_lapse": None}
 
 
 @action("note_correction_timing")
