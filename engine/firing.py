@@ -46,11 +46,14 @@ def run_due_timers(engine: Engine, limit: int | None = None) -> int:
 
 
 def _claim(conn: Any, engine: Engine, now: datetime) -> Any:
-    t = storage.timers
+    t, i = storage.timers, storage.instances
     stmt = (select(t).where(t.c.status == "pending", t.c.due_at <= now)
             .order_by(t.c.due_at, t.c.id).limit(1))
     if not is_sqlite(engine.db):
-        stmt = stmt.with_for_update(skip_locked=True)
+        # Lock the timer's instance with it: two workers never fire timers of one instance at
+        # once (the loser would see ConcurrentUpdate and back off as if the timer had failed).
+        stmt = (stmt.join(i, i.c.id == t.c.instance_id)
+                .with_for_update(skip_locked=True, of=(t, i)))
     return conn.execute(stmt).first()
 
 

@@ -32,6 +32,7 @@ class Worker:
         self.poll_interval = poll_interval
         self.fired = 0
         self._lock = threading.Lock()
+        self._stopping = False
         # Rounds run on the scheduler's own thread: they are short, and a thread pool would refuse
         # work once the interpreter starts shutting down.
         self._scheduler = BackgroundScheduler(timezone=UTC,
@@ -45,7 +46,13 @@ class Worker:
 
     def stop(self, wait: bool = True) -> None:
         atexit.unregister(self.stop)
+        self._stopping = True
         if self._scheduler.running:
+            # Pause, then clear the jobs (this waits for a round in progress): APScheduler 3's
+            # shutdown marks itself stopped first, and a round that ends after that crashes the
+            # scheduler thread (JobLookupError) when it removes its finished wake-up job.
+            self._scheduler.pause()
+            self._scheduler.remove_all_jobs()
             self._scheduler.shutdown(wait=wait)
 
     @property
@@ -54,7 +61,7 @@ class Worker:
 
     def wake(self) -> None:
         """Run a round now (e.g. after a transition wrote a timer due soon)."""
-        self._schedule_at(datetime.now(UTC))
+        self._schedule_at(datetime.now(UTC), "wake")
 
     def tick(self) -> None:
         """One round: fire what is due, deliver events, then sleep until the next due time."""
@@ -72,10 +79,14 @@ class Worker:
         if due is not None:
             self._schedule_at(due)
 
-    def _schedule_at(self, when: datetime) -> None:
-        if not self._scheduler.running:
+    def _schedule_at(self, when: datetime, job_id: str | None = None) -> None:
+        if self._stopping or not self._scheduler.running:
             return
         if when - datetime.now(UTC) > timedelta(seconds=self.poll_interval):
             return
-        self._scheduler.add_job(self.tick, "date", run_date=when, id="wake",
+        # Rounds run inside the scheduler's pass over its due jobs, which removes a finished date
+        # job by id afterwards: a wake-up at the next due time gets an id of its own, or the pass
+        # would remove it together with the job that set it (and the timer waits for the poll).
+        self._scheduler.add_job(self.tick, "date", run_date=when,
+                                id=job_id or f"due-{when.isoformat()}",
                                 replace_existing=True, misfire_grace_time=None)
