@@ -1,0 +1,119 @@
+"""The data each trigger of the disclosure request workflow carries (依申请公开).
+
+One pydantic model per trigger, listed in :data:`MODELS`. The models check what a payload can
+show on its own: field types, required text, the receipt date rule of 条例 31, the consistency of
+a proposed outcome (:func:`outcomes.proposal_problems`), a fee notice within the standard. Rules
+that depend on the request's history (a correction before ``unavailable.unclear_after_correction``,
+every consulted party having answered, one extension only) are the workflow's guards.
+
+All models are frozen and refuse unknown fields; text is stripped, and optional text left blank
+counts as absent. Dates are ``datetime.date`` (ISO strings are accepted; bare numbers are not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..fees import FeeMethod
+from ..receipt import Channel
+from .consultation import (
+    ConsultationLapsedData,
+    ConsultData,
+    Opinion,
+    Party,
+    PartyKind,
+    ReceiveOpinionsData,
+)
+from .decision import (
+    ApproveData,
+    ExtendData,
+    ProposeData,
+    ReplyData,
+    ReplyOnTheSpotData,
+    ReturnForRevisionData,
+    ServeData,
+    ServiceMethod,
+    WithdrawData,
+)
+from .fee import FeeLapsedData, NotifyFeeData, ReceivePaymentData
+from .fields import MAX_CORRECTION_PERIOD_DAYS, TriggerData
+from .request import (
+    Applicant,
+    ApplicantType,
+    AssignData,
+    CorrectionLapsedData,
+    ReceiveCorrectionData,
+    RegisterData,
+    RequestCorrectionData,
+)
+
+__all__ = [
+    "MAX_CORRECTION_PERIOD_DAYS",
+    "MODELS",
+    "Applicant",
+    "ApplicantType",
+    "ApproveData",
+    "AssignData",
+    "Channel",
+    "ConsultData",
+    "ConsultationLapsedData",
+    "CorrectionLapsedData",
+    "ExtendData",
+    "FeeLapsedData",
+    "FeeMethod",
+    "NotifyFeeData",
+    "Opinion",
+    "Party",
+    "PartyKind",
+    "ProposeData",
+    "ReceiveCorrectionData",
+    "ReceiveOpinionsData",
+    "ReceivePaymentData",
+    "RegisterData",
+    "ReplyData",
+    "ReplyOnTheSpotData",
+    "RequestCorrectionData",
+    "ReturnForRevisionData",
+    "ServeData",
+    "ServiceMethod",
+    "TriggerData",
+    "WithdrawData",
+    "validate_trigger_data",
+]
+
+MODELS: dict[str, type[BaseModel]] = {
+    "register": RegisterData,
+    "request_correction": RequestCorrectionData,
+    "receive_correction": ReceiveCorrectionData,
+    "assign": AssignData,
+    "consult": ConsultData,
+    "receive_opinions": ReceiveOpinionsData,
+    "consultation_lapsed": ConsultationLapsedData,
+    "notify_fee": NotifyFeeData,
+    "receive_payment": ReceivePaymentData,
+    "propose": ProposeData,
+    "return_for_revision": ReturnForRevisionData,
+    "approve": ApproveData,
+    "extend": ExtendData,
+    "reply": ReplyData,
+    "reply_on_the_spot": ReplyOnTheSpotData,
+    "serve": ServeData,
+    "withdraw": WithdrawData,
+    "correction_lapsed": CorrectionLapsedData,
+    "fee_lapsed": FeeLapsedData,
+}
+"""The data model of each trigger, by trigger name."""
+
+
+def validate_trigger_data(trigger: str, data: Mapping[str, Any] | None = None) -> BaseModel:
+    """Validate ``data`` for ``trigger``; :class:`KeyError` names the known triggers."""
+    try:
+        model = MODELS[trigger]
+    except KeyError:
+        raise KeyError(
+            f"no data model for trigger {trigger!r}; known: {', '.join(MODELS)}"
+        ) from None
+    return model.model_validate(dict(data or {}))

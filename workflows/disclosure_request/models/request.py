@@ -1,0 +1,130 @@
+"""Registering a request and correcting it (登记, 补正; 条例 29–31)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    BeforeValidator,
+    Field,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+)
+
+from ..receipt import CHANNEL_DATE_FIELDS, DATE_FIELDS, Channel, receipt_date
+from .fields import (
+    MAX_CORRECTION_PERIOD_DAYS,
+    Date,
+    LapseData,
+    OptionalText,
+    Text,
+    TriggerData,
+    not_a_bool,
+)
+
+
+class ApplicantType(StrEnum):
+    """Applicant categories of the annual report (申请人情况, 国办公开办函〔2021〕30号 table 三)."""
+
+    NATURAL_PERSON = "natural_person"
+    COMMERCIAL = "commercial"
+    RESEARCH = "research"
+    SOCIAL_WELFARE = "social_welfare"
+    LEGAL_SERVICE = "legal_service"
+    OTHER_ORG = "other_org"
+
+
+class Applicant(TriggerData):
+    """The applicant (申请人): name or organisation name and contact (条例 29(1))."""
+
+    name: Text
+    type: ApplicantType
+    contact: Text
+
+
+class RegisterData(TriggerData):
+    """登记 — record an application; every one is registered (登记制, source document 四(一)).
+
+    ``received_on`` is the receipt date (收到申请之日, 条例 31). It may be left out and is then the
+    channel's date: ``handed_in_on`` (in person), ``signed_for_on`` (post needing a signature) or
+    ``confirmed_on`` (ordinary letter, online, fax). Given both, they must agree.
+    """
+
+    applicant: Applicant
+    channel: Channel
+    description: Text
+    form: OptionalText = None
+    handed_in_on: Date | None = None
+    signed_for_on: Date | None = None
+    confirmed_on: Date | None = None
+    received_on: Date = Field(default=None, validate_default=True)
+
+    @field_validator(*DATE_FIELDS)
+    @classmethod
+    def _date_of_this_channel(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        channel = info.data.get("channel")
+        if value is None or channel is None:
+            return value
+        own_field = CHANNEL_DATE_FIELDS[channel]
+        if own_field != info.field_name:
+            raise ValueError(
+                f"does not apply to channel {channel.value}, whose receipt date is {own_field} "
+                "(条例 31)"
+            )
+        return value
+
+    @field_validator("received_on", mode="wrap")
+    @classmethod
+    def _receipt_date(
+        cls, value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
+    ) -> dt.date:
+        given: dt.date | None = None if value is None else handler(value)
+        channel = info.data.get("channel")
+        if channel is None:
+            if given is None:
+                raise ValueError("cannot be derived without a valid channel (条例 31)")
+            return given
+        dates = {name: info.data.get(name) for name in DATE_FIELDS}
+        return receipt_date(channel, given, **dates)
+
+
+class RequestCorrectionData(TriggerData):
+    """补正告知 — ask the applicant, once and in one notice, to correct an unclear request.
+
+    条例 30: within 7 working days of receipt, stating what to correct and a reasonable period
+    (``period_days``, working days).
+    """
+
+    items: Annotated[tuple[Text, ...], Field(min_length=1)]
+    period_days: Annotated[int, BeforeValidator(not_a_bool), Field(ge=1)]
+    notified_on: Date
+
+    @field_validator("period_days")
+    @classmethod
+    def _reasonable_period(cls, value: int) -> int:
+        if value > MAX_CORRECTION_PERIOD_DAYS:
+            raise ValueError(
+                f"a correction period of {value} working days is not a reasonable period "
+                f"(条例 30); at most {MAX_CORRECTION_PERIOD_DAYS}"
+            )
+        return value
+
+
+class ReceiveCorrectionData(TriggerData):
+    """收到补正 — the corrected request arrived; the reply period counts from here (条例 30)."""
+
+    received_on: Date
+
+
+class CorrectionLapsedData(LapseData):
+    """逾期不补正 — no correction in time: deemed abandoned (视为放弃申请, 条例 30)."""
+
+
+class AssignData(TriggerData):
+    """批转 — route the accepted request to the handling division (承办处室, source 四(一))."""
+
+    division: Text
+    assigned_on: Date | None = None
