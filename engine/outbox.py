@@ -2,8 +2,12 @@
 
 Each transition writes its outbox rows in its own transaction; after commit they are handed to
 the subscribers whose filters match. A subscriber that raises leaves the row pending with a
-growing back-off, and never blocks or undoes a transition. Subscribers should be idempotent: an
-event is identified by ``(instance_id, seq)`` and may arrive more than once.
+growing back-off, and never blocks or undoes a transition. Subscribers should be idempotent: a
+message is identified by ``(instance_id, seq, topic)`` and may arrive more than once.
+
+A process takes only the rows of the topics and workflows it subscribes to; rows nobody here
+wants stay for other processes. Processes subscribed to the same topic and workflow share the
+rows like workers share a queue: each row goes to one of them.
 """
 
 from __future__ import annotations
@@ -15,8 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import ColumnElement, and_, delete, or_, select, true, update
 from sqlalchemy import Engine as SAEngine
-from sqlalchemy import delete, select, update
 
 from engine import storage
 from engine.database import READ_ONLY
@@ -82,7 +86,8 @@ class Outbox:
         with self._lock:
             with self._db.connect().execution_options(**READ_ONLY) as conn:
                 rows = conn.execute(
-                    select(storage.outbox).where(storage.outbox.c.next_attempt_at <= now)
+                    select(storage.outbox).where(storage.outbox.c.next_attempt_at <= now,
+                                                 self._wanted())
                     .order_by(storage.outbox.c.id).limit(limit)).all()
             results = [(row, self._hand_over(row)) for row in rows]
             with self._db.begin() as conn:
@@ -97,12 +102,20 @@ class Outbox:
                                              next_attempt_at=now + backoff))
         return len(done)
 
+    def _wanted(self) -> ColumnElement[bool]:
+        """Rows of a topic (and workflow) some subscription of this process takes."""
+        o = storage.outbox
+        return or_(*[and_(o.c.topic.in_(sub.topics),
+                          o.c.workflow == sub.workflow if sub.workflow else true())
+                     for sub in self._subs])
+
     def _hand_over(self, row: Any) -> str | None:
         for sub in self._subs:
             if not sub.wants(row.topic, row.workflow, row.payload):
                 continue
             try:
-                sub.callback(dict(row.payload, topic=row.topic))
+                sub.callback({**row.payload, "topic": row.topic, "instance_id": row.instance_id,
+                              "seq": row.seq, "workflow": row.workflow})
             except Exception as exc:  # a subscriber's failure must not escape into a transition
                 log.warning("subscriber %r failed on %s: %s", sub.callback, row.topic, exc)
                 return f"{type(exc).__name__}: {exc}"
