@@ -121,6 +121,11 @@ def apply_effect(rec: ClockRecord | None, clock: Clock, effect: ClockEffect, day
     return replace(rec, stopped_on=day, epoch=nxt)
 
 
+def stop_at_close(rec: ClockRecord, day: date) -> ClockRecord:
+    """The clock stopped because its instance closed (on ``day``, or its last change if later)."""
+    return replace(rec, stopped_on=max(day, _last_mark(rec)), epoch=rec.epoch + 1)
+
+
 def _last_mark(rec: ClockRecord) -> date:
     assert rec.started_on is not None
     marks = [rec.started_on, *(r for _, r in rec.pauses)]

@@ -50,7 +50,7 @@ def decide_start(compiled: CompiledDefinition, conn: Connection, actor: Actor,
                  data: Mapping[str, Any] | None, business_key: str | None, now: datetime,
                  cal: WorkingCalendar) -> Change:
     start = compiled.start
-    role = check_role(compiled, [start], start.trigger, actor, None)
+    role = check_role([start], start.trigger, actor, None)
     ctx = _context(compiled, conn, instance_id=str(uuid.uuid4()), state=None,
                    trigger=start.trigger, actor=actor, data=data, instance_data={}, clocks={},
                    now=now, cal=cal)
@@ -62,7 +62,8 @@ def decide_start(compiled: CompiledDefinition, conn: Connection, actor: Actor,
     assert start.dest is not None
     return Change(
         instance_id=ctx.instance_id, workflow=compiled.definition.name,
-        definition_version=compiled.definition.version, version=1, trigger=start.trigger,
+        definition_version=compiled.definition.version, seq=1, version=1, read_version=0,
+        trigger=start.trigger,
         from_state=None, to_state=start.dest, actor_id=actor.id, actor_role=role,
         data=merged_data({}, start, ctx.data, updates), event_data={**ctx.data, **updates},
         clocks=changed, changed_clocks=changed, closed=False, prev_hash=GENESIS,
@@ -77,7 +78,7 @@ def decide_fire(compiled: CompiledDefinition, conn: Connection, row: Any, trigge
     candidates = compiled.candidates(row.state, trigger)
     if not candidates:
         raise InvalidTransition(row.id, row.state, trigger, compiled.valid_triggers(row.state))
-    check_role(compiled, candidates, trigger, actor, row.id)
+    check_role(candidates, trigger, actor, row.id)
     clocks = records_of(row.clocks)
     ctx = _context(compiled, conn, instance_id=row.id, state=row.state, trigger=trigger,
                    actor=actor, data=data, instance_data=row.data, clocks=clocks, now=now,
@@ -90,7 +91,8 @@ def decide_fire(compiled: CompiledDefinition, conn: Connection, row: Any, trigge
     updates = run_actions(compiled, ctx, transition)
     return Change(
         instance_id=row.id, workflow=row.workflow, definition_version=row.definition_version,
-        version=row.version + 1, trigger=trigger, from_state=row.state, to_state=new_state,
+        seq=row.seq + 1, version=row.version + 1, read_version=row.version, trigger=trigger,
+        from_state=row.state, to_state=new_state,
         actor_id=actor.id, actor_role=role,
         data=merged_data(row.data, transition, ctx.data, updates),
         event_data={**ctx.data, **updates}, clocks={**clocks, **changed},
@@ -105,7 +107,8 @@ def decide_mark(row: Any, trigger: str, actor: Actor, data: dict[str, Any],
     changed = dict(clocks or {})
     return Change(
         instance_id=row.id, workflow=row.workflow, definition_version=row.definition_version,
-        version=row.version + 1, trigger=trigger, from_state=row.state, to_state=row.state,
-        actor_id=actor.id, actor_role=next(iter(sorted(actor.roles)), ""), data=dict(row.data),
+        seq=row.seq + 1, version=row.version, read_version=row.version, trigger=trigger,
+        from_state=row.state, to_state=row.state, actor_id=actor.id,
+        actor_role=actor.role_for(()) or "", data=dict(row.data),
         event_data=data, clocks={**current, **changed}, changed_clocks=changed, closed=False,
         prev_hash=row.last_hash)

@@ -20,6 +20,7 @@ from engine.clocks import due_date
 from engine.database import is_sqlite
 from engine.decide import decide_fire, decide_mark, records_of
 from engine.definition import Clock
+from engine.recompute import moved, recompute_instance
 from engine.timers import AUTOMATIC, REMINDER
 from engine.timesource import local_date, utc_now
 from engine.transaction import write
@@ -78,11 +79,15 @@ def _fire_next(engine: Engine, now: datetime) -> int | None:
 
 def _fire(conn: Any, engine: Engine, timer: Any, now: datetime) -> str:
     row = conn.execute(select(storage.instances).where(
-        storage.instances.c.id == timer.instance_id)).first()
-    compiled = engine.definitions.get(row.workflow, row.definition_version)
+        storage.instances.c.id == timer.instance_id)).one()
+    compiled = engine.definitions.get(row.workflow, row.definition_version, conn)
     rec = records_of(row.clocks).get(timer.clock)
     if (row.closed_at is not None or rec is None or rec.epoch != timer.epoch
             or rec.paused_on or rec.stopped_on):
+        return "cancelled"
+    if moved(rec, compiled, timer.clock, engine.calendar) is not None:
+        # the calendar changed since the timer was written: move the deadline, not fire it
+        recompute_instance(engine, conn, row.id, now, "calendar changed before the timer fired")
         return "cancelled"
     clock = compiled.definition.clock(timer.clock)
     due = due_date(rec, clock.unit, engine.calendar)

@@ -7,7 +7,8 @@ message is identified by ``(instance_id, seq, topic)`` and may arrive more than 
 
 A process takes only the rows of the topics and workflows it subscribes to; rows nobody here
 wants stay for other processes. Processes subscribed to the same topic and workflow share the
-rows like workers share a queue: each row goes to one of them.
+rows like workers share a queue: each row is delivered at least once, to at least one of them
+(durable per-consumer subscriptions are future work).
 """
 
 from __future__ import annotations
@@ -37,10 +38,10 @@ class Subscription:
     triggers: frozenset[str] | None
     topics: frozenset[str]
 
-    def wants(self, topic: str, workflow: str, payload: dict[str, Any]) -> bool:
-        if topic not in self.topics or (self.workflow and self.workflow != workflow):
+    def wants(self, row: Any) -> bool:
+        if row.topic not in self.topics or (self.workflow and self.workflow != row.workflow):
             return False
-        return self.triggers is None or payload.get("trigger") in self.triggers
+        return self.triggers is None or row.trigger in self.triggers
 
 
 class Outbox:
@@ -103,15 +104,16 @@ class Outbox:
         return len(done)
 
     def _wanted(self) -> ColumnElement[bool]:
-        """Rows of a topic (and workflow) some subscription of this process takes."""
+        """Rows some subscription of this process takes (by topic, workflow and trigger)."""
         o = storage.outbox
         return or_(*[and_(o.c.topic.in_(sub.topics),
-                          o.c.workflow == sub.workflow if sub.workflow else true())
+                          o.c.workflow == sub.workflow if sub.workflow else true(),
+                          o.c.trigger.in_(sub.triggers) if sub.triggers else true())
                      for sub in self._subs])
 
     def _hand_over(self, row: Any) -> str | None:
         for sub in self._subs:
-            if not sub.wants(row.topic, row.workflow, row.payload):
+            if not sub.wants(row):
                 continue
             try:
                 sub.callback({**row.payload, "topic": row.topic, "instance_id": row.instance_id,

@@ -7,6 +7,7 @@ the durable timers of statutory clocks.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -37,6 +38,9 @@ if TYPE_CHECKING:
 
 # built once: the hot path's row read (a statement built per call costs more than running it)
 _SELECT_INSTANCE = select(storage.instances).where(storage.instances.c.id == bindparam("b_id"))
+
+
+log = logging.getLogger("gongkai.engine")
 
 
 def default_calendar() -> WorkingCalendar:
@@ -84,7 +88,9 @@ class Engine:
             try:
                 write(conn, change, now, compiled, self.calendar)
             except IntegrityError:
-                raise DuplicateBusinessKey(workflow, business_key or "") from None
+                if business_key is None:
+                    raise
+                raise DuplicateBusinessKey(workflow, business_key) from None
         self._after_commit(now)
         return self._snapshot_of(change, compiled, now, created_at=now, business_key=business_key)
 
@@ -112,7 +118,7 @@ class Engine:
             row = self._row(conn, instance_id)
             if expected_version is not None and row.version != expected_version:
                 raise ConcurrentUpdate(instance_id, expected_version, row.version)
-            compiled = self.definitions.get(row.workflow, row.definition_version)
+            compiled = self.definitions.get(row.workflow, row.definition_version, conn)
             change = decide_fire(compiled, conn, row, trigger, actor, data, now, self.calendar)
             write(conn, change, now, compiled, self.calendar)
         self._after_commit(now)
@@ -120,10 +126,18 @@ class Engine:
                                  business_key=row.business_key)
 
     def _after_commit(self, now: datetime) -> None:
-        if self.outbox.active:
-            self.outbox.deliver(now)
-        if self._worker is not None:
-            self._worker.wake()
+        """Work after a commit: it never raises, since the transition has already happened.
+
+        With a worker running, the worker delivers events on its own thread; without one they
+        are delivered here, in the caller's thread.
+        """
+        try:
+            if self._worker is not None:
+                self._worker.wake()
+            elif self.outbox.active:
+                self.outbox.deliver(now)
+        except Exception:  # delivery is retried from the outbox on the next round
+            log.exception("delivering committed events failed; they stay in the outbox")
 
     # reading -----------------------------------------------------------------------------
     @staticmethod
@@ -143,17 +157,24 @@ class Engine:
         return self._snapshot(row)
 
     def history(self, instance_id: str) -> list[Event]:
+        """The instance's events, in order."""
         with self._read() as conn:
-            self._row(conn, instance_id)
-            rows = conn.execute(select(storage.events).where(
-                storage.events.c.instance_id == instance_id).order_by(storage.events.c.seq)).all()
+            return self._history(conn, self._row(conn, instance_id))
+
+    @staticmethod
+    def _history(conn: Any, row: Any) -> list[Event]:
+        """Events up to the row's sequence (later ones committed after the row was read)."""
+        e = storage.events
+        rows = conn.execute(select(e).where(e.c.instance_id == row.id, e.c.seq <= row.seq)
+                            .order_by(e.c.seq)).all()
         return [event_from_row(r) for r in rows]
 
     def verify_history(self, instance_id: str) -> None:
         """Raise :class:`HistoryTampered` naming the first event that does not verify."""
         with self._read() as conn:
             row = self._row(conn, instance_id)
-        verify_chain(instance_id, self.history(instance_id), row.last_hash, row.version)
+            events = self._history(conn, row)
+        verify_chain(instance_id, events, row.last_hash, row.seq)
 
     def available_triggers(self, instance_id: str, actor: Actor | None = None) -> list[str]:
         """Triggers valid in the instance's state (for ``actor``'s roles, if given).

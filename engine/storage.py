@@ -63,6 +63,13 @@ class DefinitionRow(SQLModel, table=True):
 
 
 class InstanceRow(SQLModel, table=True):
+    """A running or closed instance.
+
+    ``version`` counts the changes staff make (state, data, clocks) and is what
+    ``expected_version`` is checked against; ``seq`` counts every event, marks included, and
+    guards the append-only history. A reminder therefore never makes a form stale.
+    """
+
     __tablename__ = "gongkai_instances"
     __table_args__ = (
         UniqueConstraint("workflow", "business_key", name="uq_instance_business_key"),
@@ -76,6 +83,7 @@ class InstanceRow(SQLModel, table=True):
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     clocks: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     version: int
+    seq: int
     last_hash: str
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
@@ -107,15 +115,17 @@ class OutboxRow(SQLModel, table=True):
     """A committed event (or an action's message) waiting to be delivered to subscribers."""
 
     __tablename__ = "gongkai_outbox"
+    __table_args__ = (Index("ix_outbox_topic_due", "topic", "next_attempt_at"),)
     id: int | None = Field(default=None, sa_column=Column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True))
     instance_id: str = Field(max_length=36)
     seq: int
     workflow: str
     topic: str
+    trigger: str
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     attempts: int = 0
-    next_attempt_at: datetime = _ts(index=True)
+    next_attempt_at: datetime = _ts()
     last_error: str | None = None
 
 

@@ -1,8 +1,9 @@
 """One transition, one database transaction: check, decide, then write everything or nothing.
 
-:func:`plan` checks the trigger, the actor's roles, the data and the guards and works out the
-new state, data and clocks without writing; :func:`write` then updates the instance row under its
-row version, appends the hash-chained event, queues the outbox message and moves the timers.
+The helpers here check the actor's roles, the data and the guards and work out the new state,
+data and clocks without writing (``engine.decide`` puts them together); :func:`write` then
+updates the instance row under its event sequence, appends the hash-chained event, queues the
+outbox messages and moves the timers.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from engine.clocks import (
     ClockRecord,
     announced,
     apply_effect,
+    stop_at_close,
 )
 from engine.context import TransitionContext
 from engine.definition import ClockEffect, Transition
@@ -45,7 +47,9 @@ class Change:
     instance_id: str
     workflow: str
     definition_version: int
+    seq: int
     version: int
+    read_version: int
     trigger: str
     from_state: str | None
     to_state: str
@@ -61,8 +65,8 @@ class Change:
     messages: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
-def check_role(compiled: CompiledDefinition, candidates: list[Transition], trigger: str,
-               actor: Actor, instance_id: str | None) -> str:
+def check_role(candidates: list[Transition], trigger: str, actor: Actor,
+               instance_id: str | None) -> str:
     allowed = sorted({r for t in candidates for r in t.roles})
     role = actor.role_for(allowed)
     if role is None:
@@ -86,8 +90,18 @@ def validate_data(compiled: CompiledDefinition, trigger: str, data: Mapping[str,
 
 
 def effect_day(effect: ClockEffect, ctx: TransitionContext) -> date:
+    """The day an effect happened: the named data field, or the event's own (Beijing) date.
+
+    A day after today is refused: events record what happened, and a deadline counted from a
+    future day would be silently wrong.
+    """
     value = ctx.data.get(effect.date_field) if effect.date_field else None
-    return date.fromisoformat(value) if isinstance(value, str) else ctx.today
+    day = date.fromisoformat(value) if isinstance(value, str) else ctx.today
+    if day > ctx.today:
+        raise InvalidData(ctx.trigger, [{"field": effect.date_field or "(event date)",
+                                         "message": f"{day} is after today ({ctx.today})"}],
+                          ctx.instance_id)
+    return day
 
 
 def apply_clocks(ctx: TransitionContext, transition: Transition, entered: bool
@@ -112,6 +126,10 @@ def apply_clocks(ctx: TransitionContext, transition: Transition, entered: bool
                                              "message": str(exc)}], ctx.instance_id) from None
         if new is not records.get(e.clock):
             records[e.clock] = changed[e.clock] = new
+    if entered and transition.dest in d.terminal_states:
+        for name, rec in records.items():
+            if rec.started_on and not rec.stopped_on:
+                changed[name] = stop_at_close(rec, ctx.today)
     return {name: announced(rec, d.clock(name).unit, ctx.calendar)
             for name, rec in changed.items()}
 
@@ -155,9 +173,9 @@ def select_transition(compiled: CompiledDefinition, ctx: TransitionContext
 # Statements built once with bound parameters: building them per call with literal values cost
 # more than executing them (SQLAlchemy constructs and cache-keys every value each time).
 _I = storage.instances
-_ROW = ("state", "data", "clocks", "version", "last_hash", "updated_at", "closed_at")
+_ROW = ("state", "data", "clocks", "version", "seq", "last_hash", "updated_at", "closed_at")
 _UPDATE_INSTANCE = (
-    update(_I).where(_I.c.id == bindparam("b_id"), _I.c.version == bindparam("b_expected"))
+    update(_I).where(_I.c.id == bindparam("b_id"), _I.c.seq == bindparam("b_expected"))
     .values({c: bindparam(f"b_{c}") for c in _ROW}))
 _INSERT_INSTANCE = insert(_I)
 _INSERT_EVENT = insert(storage.events)
@@ -166,8 +184,8 @@ _INSERT_OUTBOX = insert(storage.outbox)
 
 def write(conn: Connection, change: Change, now: datetime, compiled: CompiledDefinition,
           cal: Any) -> None:
-    """Persist ``change``: row-version-checked update (or insert), event, outbox, timers."""
-    seq = change.version
+    """Persist ``change``: sequence-checked update (or insert), event, outbox, timers."""
+    seq = change.seq
     event_data = change.event_data
     digest = event_hash(instance_id=change.instance_id, seq=seq, trigger=change.trigger,
                         from_state=change.from_state, to_state=change.to_state,
@@ -175,7 +193,7 @@ def write(conn: Connection, change: Change, now: datetime, compiled: CompiledDef
                         recorded_at=now, data=event_data, prev_hash=change.prev_hash)
     row = dict(state=change.to_state, data=change.data,
                clocks={n: r.to_json() for n, r in change.clocks.items()},
-               version=seq, last_hash=digest, updated_at=now,
+               version=change.version, seq=seq, last_hash=digest, updated_at=now,
                closed_at=now if change.closed else None)
     if seq == 1:
         conn.execute(_INSERT_INSTANCE, dict(
@@ -189,7 +207,7 @@ def write(conn: Connection, change: Change, now: datetime, compiled: CompiledDef
         if done.rowcount != 1:
             actual = conn.execute(select(_I.c.version).where(
                 _I.c.id == change.instance_id)).scalar()
-            raise ConcurrentUpdate(change.instance_id, seq - 1, actual)
+            raise ConcurrentUpdate(change.instance_id, change.read_version, actual)
     conn.execute(_INSERT_EVENT, dict(
         instance_id=change.instance_id, seq=seq, trigger=change.trigger,
         from_state=change.from_state, to_state=change.to_state, actor_id=change.actor_id,
@@ -207,7 +225,7 @@ def _queue(conn: Connection, change: Change, seq: int, now: datetime) -> None:
     rows = [dict(topic="event", payload=payload)]
     rows += [dict(topic=topic, payload=body) for topic, body in change.messages]
     params = [dict(r, instance_id=change.instance_id, seq=seq, workflow=change.workflow,
-                   attempts=0, next_attempt_at=now) for r in rows]
+                   trigger=change.trigger, attempts=0, next_attempt_at=now) for r in rows]
     conn.execute(_INSERT_OUTBOX, params[0] if len(params) == 1 else params)
 
 

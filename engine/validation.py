@@ -175,7 +175,7 @@ def _check_clocks(d: WorkflowDefinition) -> list[str]:
             problems.append(f"clock {c.name!r}: unknown unit {c.unit!r}")
         if not isinstance(c.length, int) or c.length < 1:
             problems.append(f"clock {c.name!r}: length must be a positive integer")
-        elif any(not 0 < r < c.length for r in c.reminders):
+        elif any(not isinstance(r, int) or not 0 < r < c.length for r in c.reminders):
             problems.append(f"clock {c.name!r}: reminders must lie between 1 and {c.length - 1}")
         if c.on_expiry is not None and c.on_expiry not in triggers:
             problems.append(f"clock {c.name!r}: on_expiry trigger {c.on_expiry!r} is not defined")
@@ -184,7 +184,7 @@ def _check_clocks(d: WorkflowDefinition) -> list[str]:
             problems.append(f"{where}: effect on unknown clock {e.clock!r}")
         if e.op not in CLOCK_OPS:
             problems.append(f"{where}: unknown clock operation {e.op!r}")
-        if e.op == "extend" and (e.by is None or e.by < 1):
+        if e.op == "extend" and (not isinstance(e.by, int) or e.by < 1):
             problems.append(f"{where}: extend needs a positive 'by'")
     return problems
 
@@ -198,6 +198,32 @@ def _check_names(d: WorkflowDefinition, registry: Registry) -> list[str]:
                      if a not in registry.actions]
         if t.data is not None and t.data not in registry.models:
             problems.append(f"{where}: unknown data model {t.data!r}")
+    return problems + _check_fields(d, registry)
+
+
+def _fields(t: Transition, registry: Registry) -> set[str] | None:
+    model = registry.models.get(t.data) if t.data else None
+    return set(model.model_fields) if model is not None else None
+
+
+def _check_fields(d: WorkflowDefinition, registry: Registry) -> list[str]:
+    """Data fields named by clock effects and expiry triggers exist in the trigger's model
+    (a trigger without a model takes free-form data)."""
+    problems = []
+    for t in d.transitions:
+        entry = d.state(t.dest).effects if t.dest and t.dest in {s.name for s in d.states} else ()
+        fields = _fields(t, registry)
+        for e in t.effects + entry:
+            for name in (e.date_field, e.length_field):
+                if name and fields is not None and name not in fields:
+                    problems.append(f"transition {t.trigger!r}: clock effect on {e.clock!r} "
+                                    f"reads field {name!r}, which its data does not have")
+    for c in d.clocks:
+        for t in (t for t in d.transitions if t.trigger == c.on_expiry):
+            fields = _fields(t, registry)
+            if c.expiry_date_field and fields is not None and c.expiry_date_field not in fields:
+                problems.append(f"clock {c.name!r}: its expiry trigger {t.trigger!r} has no "
+                                f"field {c.expiry_date_field!r} for the due date")
     return problems
 
 
