@@ -106,7 +106,9 @@ def todo(db_url: str, roles: tuple[str, ...], workflow: str | None, page: int) -
     for item in engine.worklist(Actor("cli", roles), workflow, page):
         d = item.deadline
         due = f"{d.clock} due {d.due_date}{' OVERDUE' if d.overdue else ''}" if d else "-"
-        key = item.instance.data.get("register_number") or item.instance.business_key or ""
+        label = engine.definition(item.instance.workflow).settings.get("label_field")
+        key = (item.instance.data.get(label) if label else None) or item.instance.business_key
+        key = key or ""
         click.echo(f"{item.instance.id}\t{key}\t{item.instance.state}\t{due}\t"
                    f"{','.join(item.triggers)}")
 

@@ -109,7 +109,12 @@ class Transition:
 
 @dataclass(frozen=True)
 class WorkflowDefinition:
-    """An immutable, versioned workflow definition; validated when loaded or registered."""
+    """An immutable, versioned workflow definition; validated when loaded or registered.
+
+    ``settings`` are options of the definition's own rules (e.g. whether a fee notice pauses the
+    reply period). The engine reads one: ``label_field``, the data field that names an instance
+    to people (a register number) in worklists.
+    """
 
     name: str
     version: int

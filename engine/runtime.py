@@ -27,7 +27,7 @@ from engine.errors import ConcurrentUpdate, DuplicateBusinessKey, NotFound
 from engine.machine import CompiledDefinition
 from engine.outbox import Outbox, Subscription
 from engine.registry import Registry
-from engine.snapshot import Event, Instance, event_from_row
+from engine.snapshot import Event, Instance, Timer, event_from_row, timer_from_row
 from engine.storage import utc_dt
 from engine.timesource import SystemClock, TimeSource, local_date, utc_now
 from engine.transaction import Change, write
@@ -276,8 +276,8 @@ class Engine:
 
         return advance(self, to)
 
-    def timers(self, instance_id: str | None = None, status: str | None = None) -> list[Any]:
-        """Timer rows (for inspection: ``gongkai timers --failed``)."""
+    def timers(self, instance_id: str | None = None, status: str | None = None) -> list[Timer]:
+        """Timers, by due time (for inspection: ``gongkai timers --failed``)."""
         t = storage.timers
         query = select(t).order_by(t.c.due_at, t.c.id)
         if instance_id is not None:
@@ -285,7 +285,7 @@ class Engine:
         if status is not None:
             query = query.where(t.c.status == status)
         with self._read() as conn:
-            return list(conn.execute(query).all())
+            return [timer_from_row(r) for r in conn.execute(query).all()]
 
     def start_worker(self, poll_interval: float = 1.0) -> None:
         """Run the timer worker in a background thread of this process."""

@@ -50,6 +50,29 @@ class Event:
     hash: str
 
 
+@dataclass(frozen=True)
+class Timer:
+    """A durable timer as ``engine.timers()`` lists it (the worker's to-do and done list)."""
+
+    id: int
+    instance_id: str
+    workflow: str
+    clock: str
+    kind: str
+    trigger: str
+    due_at: datetime
+    epoch: int
+    state: str
+    status: str
+    attempts: int
+    last_error: str | None
+    fired_at: datetime | None
+
+
+def timer_from_row(row: Any) -> Timer:
+    return Timer(**{name: getattr(row, name) for name in Timer.__dataclass_fields__})
+
+
 def event_from_row(row: Any) -> Event:
     return Event(
         instance_id=row.instance_id, seq=row.seq, trigger=row.trigger,

@@ -132,8 +132,10 @@ class OutboxRow(SQLModel, table=True):
 class TimerRow(SQLModel, table=True):
     """A durable timer derived from a clock: a reminder, a deadline or an automatic trigger.
 
-    ``epoch`` is the clock's epoch when the timer was written and ``state`` the instance state it
-    was written for: a timer whose clock or instance moved on is stale and is cancelled, not fired.
+    ``epoch`` is the clock's epoch when the timer was written: a timer whose clock moved on, whose
+    instance closed, or whose automatic trigger is no longer valid in the instance's state is
+    stale and is cancelled, not fired. ``state`` records the state it was written in, for people
+    reading the table.
     """
 
     __tablename__ = "gongkai_timers"

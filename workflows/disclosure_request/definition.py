@@ -130,7 +130,8 @@ def definition(version: int = 1, *, fee_pauses_reply: bool = True,
     ``fee_pauses_reply``: whether the time from fee notice to payment is left out of the reply
     period (the text at hand does not settle it; on by default).
     """
-    settings: dict[str, object] = {"fee_pauses_reply": fee_pauses_reply}
+    settings: dict[str, object] = {"fee_pauses_reply": fee_pauses_reply,
+                                   "label_field": "register_number"}
     if register_number_template:
         settings["register_number_template"] = register_number_template
     return WorkflowDefinition(
