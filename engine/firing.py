@@ -50,12 +50,20 @@ def _claim(conn: Any, engine: Engine, now: datetime) -> Any:
     t, i = storage.timers, storage.instances
     stmt = (select(t).where(t.c.status == "pending", t.c.due_at <= now)
             .order_by(t.c.due_at, t.c.id).limit(1))
-    if not is_sqlite(engine.db):
-        # Lock the timer's instance with it: two workers never fire timers of one instance at
-        # once (the loser would see ConcurrentUpdate and back off as if the timer had failed).
-        stmt = (stmt.join(i, i.c.id == t.c.instance_id)
-                .with_for_update(skip_locked=True, of=(t, i)))
-    return conn.execute(stmt).first()
+    if is_sqlite(engine.db):
+        return conn.execute(stmt).first()
+    # PostgreSQL: lock the timer, then its instance, neither waiting. A timer whose instance
+    # another worker (or a user's transition) holds is passed over for now, so two workers never
+    # fire on one instance at once (the loser would hit ConcurrentUpdate, and back off as if the
+    # timer had failed). Two statements, not a join: a join's plan sorts every due timer.
+    passed: list[int] = []
+    while True:
+        query = stmt.where(t.c.id.not_in(passed)) if passed else stmt
+        timer = conn.execute(query.with_for_update(skip_locked=True)).first()
+        if timer is None or conn.execute(select(i.c.id).where(
+                i.c.id == timer.instance_id).with_for_update(skip_locked=True)).first():
+            return timer
+        passed.append(timer.id)
 
 
 def _fire_next(engine: Engine, now: datetime) -> int | None:

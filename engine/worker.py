@@ -60,7 +60,14 @@ class Worker:
         return bool(self._scheduler.running)
 
     def wake(self) -> None:
-        """Run a round now (e.g. after a transition wrote a timer due soon)."""
+        """Run a round now (e.g. after a transition wrote a timer due soon).
+
+        Never waits: a round runs on the scheduler's thread and holds its job store, so asking
+        for a wake-up during one would block the caller (a user's transition) until it ends. The
+        round reads the next due time when it finishes; the fallback poll covers the rest.
+        """
+        if self._lock.locked():
+            return
         self._schedule_at(datetime.now(UTC), "wake")
 
     def tick(self) -> None:

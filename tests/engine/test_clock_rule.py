@@ -296,6 +296,15 @@ def test_deadline_inside_an_official_year_is_not_provisional(desk: Desk) -> None
     assert (d.due_date, d.provisional) == (date(2026, 11, 30), False)
 
 
+def test_calendar_day_deadline_is_never_provisional(db_url: str) -> None:
+    # 15 calendar days from Fri 2026-12-25: 2027-01-09. Counting calendar days asks no schedule,
+    # so the missing 2027 notice cannot change the date: it is not provisional (and must not be
+    # "recomputed" when the notice arrives).
+    desk = Desk(db_url, workflow="request_cd")
+    d = desk.receive("2026-12-25")
+    assert (d.due_date, d.provisional) == (date(2027, 1, 9), False)
+
+
 def test_deadline_crossing_into_2027_is_provisional(desk: Desk) -> None:
     # Wed 2026-12-30: 12-31 (1); 2027-01-01 元旦 off (provisional); 1-4…1-8 (6),
     # 1-11…1-15 (11), 1-18…1-22 (16), 1-25…1-28 (20).

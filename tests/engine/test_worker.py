@@ -20,6 +20,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -117,7 +118,7 @@ def test_worker_wakes_at_the_due_time_not_at_the_next_poll(db_url: str) -> None:
         lateness = []
         for _ in range(2):
             due = datetime.now(UTC) + timedelta(seconds=1.5)
-            row = {k: v for k, v in template._mapping.items() if k != "id"}
+            row = {k: v for k, v in asdict(template).items() if k != "id"}
             row.update(due_at=due, status="pending", fired_at=None, attempts=0)
             with engine.db.begin() as conn:  # written by "another process": no wake-up call
                 new_id = conn.execute(insert(storage.timers).values(**row)).inserted_primary_key[0]
@@ -147,6 +148,24 @@ def test_stopping_the_worker_during_a_round_is_clean(db_url: str,
     engine.stop_worker()  # waits for the round
     assert crashed == []
     assert [t.status for t in engine.timers(instance_id=iid)] == ["fired"] * 3
+
+
+def test_transitions_do_not_wait_for_a_worker_round(pg_url: str) -> None:
+    # PostgreSQL, so that the user's transaction never waits for the worker's (SQLite has one
+    # writer): whatever delay is measured is the worker's own.
+    engine = burst_engine(pg_url)
+    timer_defs.start_due_bursts(engine, 100)  # a backlog: one round fires 300 timers
+    engine.start_worker(poll_interval=1.0)
+    try:
+        wait_until(lambda: count(engine, "fired") >= 10, 10, "the round to begin")
+        left = count(engine, "pending")  # a few seconds of work
+        started = time.perf_counter()
+        engine.start("burst", timer_defs.CLERK, {"since": timer_defs.shanghai_today().isoformat()})
+        took = time.perf_counter() - started
+    finally:
+        engine.stop_worker()
+    assert left > 100, "the round was nearly over: nothing to measure"
+    assert took < 1.0, f"start() took {took:.2f} s while the worker fired {left} timers"
 
 
 # -- the gongkai worker process ------------------------------------------------------------------
