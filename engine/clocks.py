@@ -190,6 +190,13 @@ def due_date(rec: ClockRecord, unit: str, cal: WorkingCalendar) -> date | None:
     return None if rec.paused_on else units.add(start, remaining)
 
 
+def _provisional(unit: str, cal: WorkingCalendar, start: date | None, end: date | None) -> bool:
+    """Only working days depend on a holiday schedule; calendar days are never provisional."""
+    if unit != "working_days" or start is None or end is None:
+        return False
+    return cal.span_is_provisional(start, end)
+
+
 def announced(rec: ClockRecord, unit: str, cal: WorkingCalendar) -> ClockRecord:
     """The record with its current due date and provisional flag written into it.
 
@@ -198,7 +205,7 @@ def announced(rec: ClockRecord, unit: str, cal: WorkingCalendar) -> ClockRecord:
     """
     due = due_date(rec, unit, cal)
     assert rec.started_on is not None
-    provisional = cal.span_is_provisional(rec.started_on, due) if due else False
+    provisional = _provisional(unit, cal, rec.started_on, due)
     return replace(rec, due_on=due, provisional=provisional)
 
 
@@ -220,7 +227,7 @@ def deadline(rec: ClockRecord, clock: Clock, cal: WorkingCalendar, today: date) 
     due = due_date(rec, clock.unit, cal)
     used = used_units(rec, clock.unit, cal, today)
     end = due or today
-    provisional = cal.span_is_provisional(rec.started_on, end) if rec.started_on else False
+    provisional = _provisional(clock.unit, cal, rec.started_on, end)
     if rec.stopped_on is not None:
         state: ClockState = "stopped"
         overdue = due is not None and rec.stopped_on > due
