@@ -14,6 +14,7 @@ import click
 from engine.actor import Actor
 from engine.definition import WorkflowDefinition
 from engine.runtime import Engine
+from engine.timesource import SHANGHAI
 
 DEFAULT_DB = "sqlite:///gongkai.db"
 db_option = click.option("--db", "db_url", envvar="GONGKAI_DB", default=DEFAULT_DB,
@@ -91,7 +92,8 @@ def timers(db_url: str, failed: bool, pending: bool) -> None:
     status = "failed" if failed else "pending" if pending else None
     for t in engine.timers(status=status):
         error = f"\t{t.last_error}" if t.last_error else ""
-        click.echo(f"{t.due_at}\t{t.kind}\t{t.trigger}\t{t.instance_id}\t{t.status}"
+        due = t.due_at.astimezone(SHANGHAI).isoformat(timespec="minutes")
+        click.echo(f"{due}\t{t.kind}\t{t.trigger}\t{t.instance_id}\t{t.status}"
                    f"\tattempts={t.attempts}{error}")
 
 

@@ -139,7 +139,7 @@ class TimerRow(SQLModel, table=True):
     """
 
     __tablename__ = "gongkai_timers"
-    __table_args__ = (Index("ix_timer_status_due", "status", "due_at"),)
+    __table_args__ = (Index("ix_timer_status_due", "status", "due_at", "id"),)
     id: int | None = Field(default=None, sa_column=Column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True))
     instance_id: str = Field(foreign_key="gongkai_instances.id", max_length=36, index=True)
