@@ -34,17 +34,15 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
-from pathlib import Path
 
 import chinese_calendar
 import holidays
+from report import RESULTS, write_section  # noqa: E402  (a sibling module)
 from workalendar.asia import China
 
 from calendars import ChinaCalendar
 from calendars.official import SETTLED, official_schedules
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
-TITLE = "# Benchmark results"
 SECTION = "## Calendar"
 SEED = 20261127
 FAST = 25
@@ -248,18 +246,6 @@ def report(
     return "\n".join(lines) + "\n", all(ok for _, ok in checks)
 
 
-def write_section(section: str) -> None:
-    text = RESULTS.read_text("utf-8") if RESULTS.exists() else f"{TITLE}\n"
-    start = text.find(f"\n{SECTION}\n")
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + len(SECTION) + 2)
-        rest = text[end:] if end != -1 else ""
-        text = text[: start + 1] + section + rest
-    RESULTS.write_text(text, "utf-8")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark the working-day calendar.")
     parser.add_argument("--repeat", type=int, default=7, help="runs per timing (median)")
@@ -271,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     section, ok = report(rows, figures, disagreements(), command, args.repeat)
     print(section)
     if args.write:
-        write_section(section)
+        write_section(SECTION, section)
         print(f"recorded in {RESULTS}")
     return 0 if ok else 1
 

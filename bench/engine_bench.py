@@ -45,25 +45,23 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import sqlalchemy as sa
+from report import RESULTS, write_section  # a sibling module
 from sqlalchemy import bindparam
 
 from engine import Actor, Engine, State, Title, Transition, WorkflowDefinition, storage
 from engine.database import connect
 from engine.decide import decide_start
+from engine.testing import postgres_schema
 from engine.transaction import write
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
-TITLE = "# Benchmark results"
 SECTION = "## Engine"
 ACTOR = Actor("bench", {"clerk"})
 BATCH = 1_000
@@ -119,17 +117,8 @@ def sqlite_db(directory: str | None = None) -> Iterator[str]:
 
 @contextmanager
 def pg_schema(base: str) -> Iterator[str]:
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(base)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    sep = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
+    with postgres_schema(base, prefix="bench") as url:
+        yield url
 
 
 def populate(engine: Engine, count: int) -> None:
@@ -166,7 +155,8 @@ FLOOR_UPDATE = (
     .where(storage.instances.c.id == bindparam("b_id"),
            storage.instances.c.version == bindparam("b_old"))
     .values(state=bindparam("b_state"), data=bindparam("b_data"), clocks=bindparam("b_clocks"),
-            version=bindparam("b_version"), last_hash=bindparam("b_hash"),
+            version=bindparam("b_version"), seq=bindparam("b_version"),
+            last_hash=bindparam("b_hash"),
             updated_at=bindparam("b_now"), closed_at=None))
 FLOOR_INSERT = sa.insert(storage.events)
 DIGEST = "f" * 64
@@ -352,19 +342,6 @@ def report(results: list[Throughput], memories: list[Memory], command: str, inst
     return "\n".join(lines) + "\n", all(ok for ok, _ in checks)
 
 
-def write_section(section: str) -> None:
-    """Replace (or add) this section only; the file is re-read right before writing."""
-    text = RESULTS.read_text("utf-8") if RESULTS.exists() else f"{TITLE}\n"
-    start = text.find(f"\n{SECTION}\n")
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + len(SECTION) + 2)
-        rest = text[end:] if end != -1 else ""
-        text = text[: start + 1] + section + rest
-    RESULTS.write_text(text, "utf-8")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["--memory-child"]:
@@ -401,7 +378,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     section, ok = report(results, memories, command, args.instances, args.repeats)
     print(section)
     if args.write:
-        write_section(section)
+        write_section(SECTION, section)
         print(f"recorded in {RESULTS}")
     return 0 if ok else 1
 

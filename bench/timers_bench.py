@@ -53,12 +53,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
+from report import RESULTS, write_section  # noqa: E402  (a sibling module)
 from sqlalchemy import DateTime, bindparam, insert, select, text  # noqa: E402
 
 from calendars import ChinaCalendar  # noqa: E402
@@ -76,11 +76,9 @@ from engine import (  # noqa: E402
 from engine.audit import GENESIS, event_hash  # noqa: E402
 from engine.database import connect, is_sqlite  # noqa: E402
 from engine.storage import utc_dt  # noqa: E402
-from engine.testing import ManualClock  # noqa: E402
+from engine.testing import ManualClock, postgres_schema  # noqa: E402
 from engine.timesource import SHANGHAI  # noqa: E402
 
-RESULTS = ROOT / "bench" / "RESULTS.md"
-TITLE = "# Benchmark results"
 SECTION = "## Timers"
 CLERK = Actor("bench", {"clerk"})
 NOTE = ("Due times are clustered as the engine writes them (deadlines at 00:00, reminders at "
@@ -114,17 +112,8 @@ def sqlite_db() -> Iterator[str]:
 
 @contextmanager
 def pg_schema(base: str) -> Iterator[str]:
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(base)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    sep = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
+    with postgres_schema(base, prefix="bench") as url:
+        yield url
 
 
 # -- building the rows ---------------------------------------------------------------------------
@@ -405,18 +394,6 @@ def _sqlite_version() -> str:
     return sqlite3.sqlite_version
 
 
-def write_section(section: str) -> None:
-    text_ = RESULTS.read_text("utf-8") if RESULTS.exists() else f"{TITLE}\n"
-    start = text_.find(f"\n{SECTION}\n")
-    if start == -1:
-        text_ = text_.rstrip("\n") + "\n\n" + section
-    else:
-        end = text_.find("\n## ", start + len(SECTION) + 2)
-        rest = text_[end:] if end != -1 else ""
-        text_ = text_[: start + 1] + section + rest
-    RESULTS.write_text(text_, "utf-8")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark timer claiming, firing and latency.")
     parser.add_argument("--pg", help="PostgreSQL URL (a schema is created and dropped)")
@@ -442,7 +419,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     section, ok = report(results, command)
     print(section)
     if args.write:
-        write_section(section)
+        write_section(SECTION, section)
         print(f"recorded in {RESULTS}")
     return 0 if ok else 1
 

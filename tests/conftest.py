@@ -7,12 +7,11 @@ schema of its own, so parallel runs and leftovers never collide.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
-from urllib.parse import quote
 
 import pytest
-import sqlalchemy as sa
+
+from engine.testing import postgres_schema
 
 PG_URL = os.environ.get("GONGKAI_TEST_PG_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -35,14 +34,5 @@ def pg_url() -> Iterator[str]:
 
 def _pg_schema_url() -> Iterator[str]:
     assert PG_URL
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    sep = "&" if "?" in PG_URL else "?"
-    try:
-        yield f"{PG_URL}{sep}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
+    with postgres_schema(PG_URL) as url:
+        yield url

@@ -14,14 +14,13 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import sqlalchemy as sa
 from sqlmodel import SQLModel
 
 import engine.storage  # noqa: F401  (the tables)
 from engine import Actor, Engine, Registry
-from engine.testing import ManualClock
+from engine.testing import ManualClock, postgres_schema
 from tests.engine import sample
 
 GONGKAI_TABLES = ("gongkai_instances", "gongkai_events", "gongkai_outbox", "gongkai_timers",
@@ -107,15 +106,5 @@ def other_database(db_url: str, tmp_path: Path) -> Iterator[str]:
     if db_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / f'other-{uuid.uuid4().hex[:8]}.db'}"
         return
-    base = os.environ["GONGKAI_TEST_PG_URL"]
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    sep = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
+    with postgres_schema(os.environ["GONGKAI_TEST_PG_URL"]) as url:
+        yield url
