@@ -115,7 +115,7 @@ def apply_effect(rec: ClockRecord | None, clock: Clock, effect: ClockEffect, day
         if effect.max_times is not None and rec.extensions >= effect.max_times:
             raise ClockLimitReached(f"clock {clock.name!r} may be extended at most "
                                    f"{effect.max_times} time(s)")
-        return replace(rec, extended_by=rec.extended_by + (effect.by or 0),
+        return replace(rec, extended_by=rec.extended_by + (length or effect.by or 0),
                        extensions=rec.extensions + 1, epoch=nxt)
     _not_before(day, _last_mark(rec), clock, op)
     return replace(rec, stopped_on=day, epoch=nxt)

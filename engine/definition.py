@@ -41,6 +41,8 @@ class ClockEffect:
     ``date_field`` names the event-data field holding the day of the effect (agencies often record
     an event a day or two after it happened); without it the event's own date counts. ``by`` is the
     number of units an ``extend`` adds, and ``max_times`` how often the clock may be extended.
+    ``length_field`` names the data field giving the period's length (``start``, ``restart``) or
+    the units added (``extend``) when the event decides them, e.g. a period set for the applicant.
     """
 
     clock: str

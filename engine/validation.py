@@ -184,8 +184,9 @@ def _check_clocks(d: WorkflowDefinition) -> list[str]:
             problems.append(f"{where}: effect on unknown clock {e.clock!r}")
         if e.op not in CLOCK_OPS:
             problems.append(f"{where}: unknown clock operation {e.op!r}")
-        if e.op == "extend" and (not isinstance(e.by, int) or e.by < 1):
-            problems.append(f"{where}: extend needs a positive 'by'")
+        fixed = isinstance(e.by, int) and e.by >= 1
+        if e.op == "extend" and not fixed and not e.length_field:
+            problems.append(f"{where}: extend needs a positive 'by' or a 'length_field'")
     return problems
 
 

@@ -38,6 +38,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "accepted": ("accept",),
     "awaiting_correction": ("request_correction",),
     "assigned": ("accept", "assign"),
+    "awaiting_reasons": ("accept", "assign", "ask_reasons"),
     "consulting": ("accept", "assign", "consult"),
     "awaiting_fee": ("accept", "assign", "notify_fee"),
     "leader_review": ("accept", "assign", "propose"),

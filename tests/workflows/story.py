@@ -25,7 +25,8 @@ ACTORS = {
     "consult": HANDLER, "receive_opinions": HANDLER, "notify_fee": HANDLER,
     "receive_payment": REGISTRAR, "propose": HANDLER, "return_for_revision": LEADER,
     "approve": LEADER, "extend": OFFICE_HEAD, "reply": REGISTRAR, "serve": REGISTRAR,
-    "withdraw": APPLICANT, "correction_lapsed": REGISTRAR,
+    "withdraw": APPLICANT, "correction_lapsed": REGISTRAR, "ask_reasons": HANDLER,
+    "receive_reasons": REGISTRAR, "set_reply_period": OFFICE_HEAD,
 }
 
 
@@ -60,6 +61,11 @@ def payload(trigger: str, day: str, **extra: Any) -> dict[str, Any]:
         "reply": {"replied_on": day, "document_number": "依申复〔2025〕1号"},
         "serve": {"served_on": day, "method": "post"},
         "withdraw": {"withdrawn_on": day, "reason": "不再需要"},
+        "ask_reasons": {"asked_on": day, "questions": "请说明申请本月第40项信息的用途"},
+        "receive_reasons": {"received_on": day, "reasonable": True,
+                            "explanation": "课题研究需要历年数据"},
+        "set_reply_period": {"extra_days": 10, "reason": "信息量大，需逐年调档",
+                             "notified_on": day},
     }
     return {**base.get(trigger, {}), **extra}
 

@@ -72,6 +72,9 @@ GOOD: dict[str, dict[str, Any]] = {
     "serve": {"served_on": D, "method": "post"},
     "withdraw": {"withdrawn_on": D},
     "assign": {"division": "政策法规处"},
+    "ask_reasons": {"asked_on": D, "questions": "请说明用途"},
+    "receive_reasons": {"received_on": D, "reasonable": False},
+    "set_reply_period": {"extra_days": 15, "reason": "信息量大", "notified_on": D},
     "correction_lapsed": {"on": D},
     "fee_lapsed": {},
 }

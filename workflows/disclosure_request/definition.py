@@ -14,16 +14,17 @@ NAME = "disclosure_request"
 REGISTRAR, HANDLER, OFFICE_HEAD, LEADER, APPLICANT, SYSTEM = (
     "registrar", "handler", "office_head", "leader", "applicant", "system")
 
-OPEN_STATES = ("registered", "accepted", "awaiting_correction", "assigned", "consulting",
-               "awaiting_fee", "leader_review", "decided", "replied")
-REPLY_RUNNING = ("registered", "accepted", "assigned", "consulting", "awaiting_fee",
-                 "leader_review", "decided")
+OPEN_STATES = ("registered", "accepted", "awaiting_correction", "assigned", "awaiting_reasons",
+               "consulting", "awaiting_fee", "leader_review", "decided", "replied")
+REPLY_RUNNING = ("registered", "accepted", "assigned", "awaiting_reasons", "consulting",
+                 "awaiting_fee", "leader_review", "decided")
 
 STATES = (
     State("registered", Title("已登记", "Registered"), "initial"),
     State("accepted", Title("已受理", "Accepted")),
     State("awaiting_correction", Title("待补正", "Awaiting correction")),
     State("assigned", Title("承办中", "Assigned to a division")),
+    State("awaiting_reasons", Title("待说明理由", "Awaiting reasons (条例 35)")),
     State("consulting", Title("征求意见中", "Consulting")),
     State("awaiting_fee", Title("待缴费", "Awaiting fee")),
     State("leader_review", Title("待领导批示", "Leader review")),
@@ -87,6 +88,14 @@ def _transitions(fee_pauses_reply: bool) -> tuple[Transition, ...]:
            data_key="lapse", actions=("set_outcome",)),
         _t("assign", ("accepted",), "assigned", (REGISTRAR,), "批转承办处室", "Assign",
            data_key="assignment", effects=(_fx("correction_notice", "stop", "assigned_on"),)),
+        _t("ask_reasons", ("assigned",), "awaiting_reasons", (HANDLER,), "要求说明理由",
+           "Ask for reasons", data_key="reasons_asked"),
+        _t("receive_reasons", ("awaiting_reasons",), "assigned", (REGISTRAR,), "收到理由说明",
+           "Receive reasons", data_key="reasons"),
+        _t("set_reply_period", ("assigned",), None, (OFFICE_HEAD,), "确定延迟答复期限",
+           "Set a longer reply period", guards=("reasons_found_reasonable",),
+           data_key="longer_period",
+           effects=(ClockEffect("reply", "extend", length_field="extra_days"),)),
         _t("consult", ("assigned",), "consulting", (HANDLER,), "征求意见", "Consult",
            data_key="consultation", actions=("open_consultation",),
            effects=(_fx("reply", "pause", "sent_on"), _fx("consultation", "start", "sent_on"))),
@@ -106,7 +115,8 @@ def _transitions(fee_pauses_reply: bool) -> tuple[Transition, ...]:
         _t("fee_lapsed", ("awaiting_fee",), "closed", (SYSTEM,), "逾期未缴费", "Fee lapsed",
            data_key="lapse", actions=("set_outcome",)),
         _t("propose", ("assigned",), "leader_review", (HANDLER,), "提出办理意见", "Propose",
-           guards=("unclear_only_after_correction", "third_party_objection"),
+           guards=("unclear_only_after_correction", "third_party_objection",
+                   "excessive_only_after_reasons"),
            data_key="proposal"),
         _t("return_for_revision", ("leader_review",), "assigned", (LEADER,), "退回修改",
            "Return for revision", data_key="revision"),

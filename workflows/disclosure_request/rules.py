@@ -88,6 +88,29 @@ def third_party_objection(ctx: TransitionContext) -> str | None:
     return None
 
 
+@guard("excessive_only_after_reasons")
+def excessive_only_after_reasons(ctx: TransitionContext) -> str | None:
+    """条例 35: a request clearly beyond a reasonable volume or frequency is not processed only
+    after the applicant was asked for reasons and they were found unreasonable."""
+    if ctx.data["outcome"] != "not_processed.excessive":
+        return None
+    reasons = ctx.instance_data.get("reasons")
+    if not reasons or reasons.get("reasonable"):
+        return ("not_processed.excessive needs the applicant's reasons asked for and found "
+                "unreasonable first (条例 35)")
+    return None
+
+
+@guard("reasons_found_reasonable")
+def reasons_found_reasonable(ctx: TransitionContext) -> str | None:
+    """条例 35: a longer reply period is set only when the reasons were found reasonable."""
+    if not (ctx.instance_data.get("reasons") or {}).get("reasonable"):
+        return "a longer reply period needs the applicant's reasons found reasonable (条例 35)"
+    if "longer_period" in ctx.instance_data:
+        return "a longer reply period under 条例 35 has already been set"
+    return None
+
+
 @guard("extend_once_before_deadline")
 def extend_once_before_deadline(ctx: TransitionContext) -> str | None:
     """条例 33: the reply period may be extended once, before it runs out."""

@@ -43,11 +43,14 @@ from .fields import MAX_CORRECTION_PERIOD_DAYS, TriggerData
 from .request import (
     Applicant,
     ApplicantType,
+    AskReasonsData,
     AssignData,
     CorrectionLapsedData,
     ReceiveCorrectionData,
+    ReceiveReasonsData,
     RegisterData,
     RequestCorrectionData,
+    SetReplyPeriodData,
 )
 
 __all__ = [
@@ -56,6 +59,7 @@ __all__ = [
     "Applicant",
     "ApplicantType",
     "ApproveData",
+    "AskReasonsData",
     "AssignData",
     "Channel",
     "ConsultData",
@@ -71,6 +75,7 @@ __all__ = [
     "ProposeData",
     "ReceiveCorrectionData",
     "ReceiveOpinionsData",
+    "ReceiveReasonsData",
     "ReceivePaymentData",
     "RegisterData",
     "ReplyData",
@@ -79,6 +84,7 @@ __all__ = [
     "ReturnForRevisionData",
     "ServeData",
     "ServiceMethod",
+    "SetReplyPeriodData",
     "TriggerData",
     "WithdrawData",
     "validate_trigger_data",
@@ -89,6 +95,9 @@ MODELS: dict[str, type[BaseModel]] = {
     "request_correction": RequestCorrectionData,
     "receive_correction": ReceiveCorrectionData,
     "assign": AssignData,
+    "ask_reasons": AskReasonsData,
+    "receive_reasons": ReceiveReasonsData,
+    "set_reply_period": SetReplyPeriodData,
     "consult": ConsultData,
     "receive_opinions": ReceiveOpinionsData,
     "consultation_lapsed": ConsultationLapsedData,

@@ -25,6 +25,9 @@ from .fields import (
     not_a_bool,
 )
 
+MAX_EXTRA_DAYS = 120
+"""Upper bound on a longer period set under 条例 35, in working days (a sanity bound)."""
+
 
 class ApplicantType(StrEnum):
     """Applicant categories of the annual report (申请人情况, 国办公开办函〔2021〕30号 table 三)."""
@@ -121,6 +124,32 @@ class ReceiveCorrectionData(TriggerData):
 
 class CorrectionLapsedData(LapseData):
     """逾期不补正 — no correction in time: deemed abandoned (视为放弃申请, 条例 30)."""
+
+
+class AskReasonsData(TriggerData):
+    """要求说明理由 — the volume or frequency of requests clearly exceeds a reasonable range, so the
+    agency asks the applicant for reasons (条例 35)."""
+
+    asked_on: Date
+    questions: Text
+
+
+class ReceiveReasonsData(TriggerData):
+    """收到理由说明 — the applicant's reasons and the agency's finding on them (条例 35)."""
+
+    received_on: Date
+    reasonable: bool
+    explanation: OptionalText = None
+
+
+class SetReplyPeriodData(TriggerData):
+    """确定延迟答复的合理期限 — reasons found reasonable, but the request cannot be answered within
+    the period of 条例 33: the agency sets a longer reasonable period and tells the applicant
+    (条例 35)."""
+
+    extra_days: Annotated[int, BeforeValidator(not_a_bool), Field(ge=1, le=MAX_EXTRA_DAYS)]
+    reason: Text
+    notified_on: Date
 
 
 class AssignData(TriggerData):
