@@ -37,7 +37,7 @@ from importlib.metadata import version
 
 import chinese_calendar
 import holidays
-from report import RESULTS, write_section  # noqa: E402  (a sibling module)
+from report import RESULTS, finish  # noqa: E402  (a sibling module)
 from workalendar.asia import China
 
 from calendars import ChinaCalendar
@@ -255,11 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = " ".join(["python bench/calendar_bench.py", *(argv or sys.argv[1:])])
     rows, figures = run(args.repeat)
     section, ok = report(rows, figures, disagreements(), command, args.repeat)
-    print(section)
-    if args.write:
-        write_section(SECTION, section)
-        print(f"recorded in {RESULTS}")
-    return 0 if ok else 1
+    return finish(SECTION, section, ok, args.write)
 
 
 if __name__ == "__main__":

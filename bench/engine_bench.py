@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from report import RESULTS, write_section  # a sibling module
+from report import RESULTS, finish  # a sibling module
 from sqlalchemy import bindparam
 
 from engine import Actor, Engine, State, Title, Transition, WorkflowDefinition, storage
@@ -376,11 +376,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             memories.append(memory(url, f"SQLite file in {shm or 'a temp directory'}",
                                    args.memory_instances))
     section, ok = report(results, memories, command, args.instances, args.repeats)
-    print(section)
-    if args.write:
-        write_section(SECTION, section)
-        print(f"recorded in {RESULTS}")
-    return 0 if ok else 1
+    return finish(SECTION, section, ok, args.write)
 
 
 if __name__ == "__main__":

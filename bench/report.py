@@ -20,3 +20,13 @@ def write_section(title: str, section: str) -> None:
         rest = text[end:] if end != -1 else ""
         text = text[: start + 1] + section + rest
     RESULTS.write_text(text, "utf-8")
+
+
+def finish(title: str, section: str, ok: bool, write: bool) -> int:
+    """Print the section, record it if asked, and give the runner's exit code (1: a target
+    was missed)."""
+    print(section)
+    if write:
+        write_section(title, section)
+        print(f"recorded in {RESULTS}")
+    return 0 if ok else 1

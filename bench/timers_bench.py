@@ -58,7 +58,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
-from report import RESULTS, write_section  # noqa: E402  (a sibling module)
+from report import RESULTS, finish  # noqa: E402  (a sibling module)
 from sqlalchemy import DateTime, bindparam, insert, select, text  # noqa: E402
 
 from calendars import ChinaCalendar  # noqa: E402
@@ -417,11 +417,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         results.append(bench("PostgreSQL", lambda: pg_schema(args.pg), args.rows, args.due,
                              args.index, args.latency_timers, args.spread))
     section, ok = report(results, command)
-    print(section)
-    if args.write:
-        write_section(SECTION, section)
-        print(f"recorded in {RESULTS}")
-    return 0 if ok else 1
+    return finish(SECTION, section, ok, args.write)
 
 
 if __name__ == "__main__":
