@@ -34,7 +34,6 @@ from engine.errors import (
     ConcurrentUpdate,
     GuardRejected,
     InvalidData,
-    InvalidTransition,
     PermissionDenied,
 )
 from engine.machine import CompiledDefinition
@@ -158,11 +157,8 @@ def merged_data(base: Mapping[str, Any], transition: Transition, event_data: dic
 
 def select_transition(compiled: CompiledDefinition, ctx: TransitionContext
                       ) -> tuple[Transition, str]:
-    """Check the trigger and the actor, then let the machine run the guards."""
+    """Let the machine run the guards (the caller has checked the trigger and the roles)."""
     assert ctx.state is not None
-    if ctx.trigger not in compiled.valid_triggers(ctx.state):
-        raise InvalidTransition(ctx.instance_id, ctx.state, ctx.trigger,
-                                compiled.valid_triggers(ctx.state))
     chosen = compiled.select(ctx)
     if chosen is None:
         guard, reason = ctx.rejections[0] if ctx.rejections else ("?", "no transition applies")
