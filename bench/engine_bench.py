@@ -56,11 +56,12 @@ import sqlalchemy as sa
 from report import RESULTS, finish  # a sibling module
 from sqlalchemy import bindparam
 
-from engine import Actor, Engine, State, Title, Transition, WorkflowDefinition, storage
-from engine.database import connect
-from engine.decide import decide_start
+from engine import Actor, Engine, State, Title, Transition, WorkflowDefinition
+from engine.store import tables as storage
+from engine.store.connect import connect
+from engine.store.write import write
 from engine.testing import postgres_schema
-from engine.transaction import write
+from engine.transition.decide import decide_start
 
 SECTION = "## Engine"
 ACTOR = Actor("bench", {"clerk"})
@@ -129,8 +130,9 @@ def populate(engine: Engine, count: int) -> None:
         now = datetime.now(UTC)
         with engine.db.begin() as conn:
             for _ in range(min(BATCH, count - done)):
-                change = decide_start(compiled, conn, ACTOR, None, None, now, engine.calendar)
-                write(conn, change, now, compiled, engine.calendar)
+                change = decide_start(compiled, engine.core.port(conn), ACTOR, None, None, now,
+                                      engine.calendar, engine.agency)
+                write(conn, change, now, compiled.definition, engine.calendar)
                 done += 1
 
 

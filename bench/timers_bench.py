@@ -71,13 +71,12 @@ from engine import (  # noqa: E402
     Title,
     Transition,
     WorkflowDefinition,
-    storage,
 )
 from engine.audit import GENESIS, event_hash  # noqa: E402
-from engine.database import connect, is_sqlite  # noqa: E402
-from engine.storage import utc_dt  # noqa: E402
+from engine.store import tables as storage  # noqa: E402
+from engine.store.connect import connect  # noqa: E402
 from engine.testing import ManualClock, postgres_schema  # noqa: E402
-from engine.timesource import SHANGHAI  # noqa: E402
+from engine.timesource import SHANGHAI, utc_dt  # noqa: E402
 
 SECTION = "## Timers"
 CLERK = Actor("bench", {"clerk"})
@@ -207,7 +206,7 @@ def reset(db: sa.Engine) -> None:
 def floor_run(url: str, now: datetime, expected: int) -> float:
     """The engine's claims and status updates in plain SQL, one claim + update a transaction."""
     db = connect(url)
-    sqlite = is_sqlite(db)
+    sqlite = db.dialect.name == "sqlite"
     claim = text("SELECT id, instance_id FROM gongkai_timers WHERE status = 'pending' "
                  "AND due_at <= :now ORDER BY due_at, id LIMIT 1"
                  + ("" if sqlite else " FOR UPDATE SKIP LOCKED")

@@ -2,8 +2,8 @@
 working-day clocks and durable timers. It knows nothing of disclosure law; ``workflows`` does."""
 
 from engine.actor import SYSTEM, Actor
-from engine.clocks import Deadline
-from engine.definition import (
+from engine.clocks.deadline import Deadline
+from engine.definition.model import (
     Clock,
     ClockEffect,
     State,
@@ -23,13 +23,15 @@ from engine.errors import (
     PermissionDenied,
     WorkflowError,
 )
-from engine.registry import Registry
-from engine.runtime import Engine
+from engine.runtime.engine import Engine
 from engine.snapshot import Event, Instance
+from engine.transition.context import TransitionContext
+from engine.transition.registry import Action, Guard, Registry
 
 __all__ = [
-    "SYSTEM", "Actor", "Clock", "ClockEffect", "ConcurrentUpdate", "Deadline", "DefinitionError",
-    "DuplicateBusinessKey", "Engine", "Event", "GuardRejected", "HistoryTampered", "Instance",
-    "InvalidData", "InvalidTransition", "NotFound", "PermissionDenied", "Registry", "State",
-    "Title", "Transition", "WorkflowDefinition", "WorkflowError",
+    "SYSTEM", "Action", "Actor", "Clock", "ClockEffect", "ConcurrentUpdate", "Deadline",
+    "DefinitionError", "DuplicateBusinessKey", "Engine", "Event", "Guard", "GuardRejected",
+    "HistoryTampered", "Instance", "InvalidData", "InvalidTransition", "NotFound",
+    "PermissionDenied", "Registry", "State", "Title", "Transition", "TransitionContext",
+    "WorkflowDefinition", "WorkflowError",
 ]

@@ -141,10 +141,12 @@ class HistoryTampered(WorkflowError):
 class SchemaMismatch(WorkflowError):
     """The database was created by another schema version of gongkai."""
 
-    def __init__(self, found: str, expected: str) -> None:
+    def __init__(self, found: str, expected: str, key: str = "schema_version") -> None:
         self.found = found
         self.expected = expected
+        self.key = key
+        what = "schema version" if key == "schema_version" else f"version of {key}"
         super().__init__(
-            f"database schema version {found!r} does not match this gongkai's {expected!r}; "
+            f"database {what} {found!r} does not match this gongkai's {expected!r}; "
             "migrate the database or use a matching gongkai release"
         )

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from engine.clocks import Deadline
-from engine.storage import utc_dt
+from engine.clocks.deadline import Deadline
 
 
 @dataclass(frozen=True)
@@ -26,6 +25,7 @@ class Instance:
     updated_at: datetime
     closed_at: datetime | None
     deadlines: Mapping[str, Deadline] = field(default_factory=dict)
+    agency: str = ""
 
     @property
     def closed(self) -> bool:
@@ -48,6 +48,8 @@ class Event:
     data: Mapping[str, Any]
     prev_hash: str
     hash: str
+    workflow: str = ""
+    agency: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,17 +69,4 @@ class Timer:
     attempts: int
     last_error: str | None
     fired_at: datetime | None
-
-
-def timer_from_row(row: Any) -> Timer:
-    return Timer(**{name: getattr(row, name) for name in Timer.__dataclass_fields__})
-
-
-def event_from_row(row: Any) -> Event:
-    return Event(
-        instance_id=row.instance_id, seq=row.seq, trigger=row.trigger,
-        from_state=row.from_state, to_state=row.to_state, actor_id=row.actor_id,
-        actor_role=row.actor_role, event_time=utc_dt(row.event_time),  # type: ignore[arg-type]
-        recorded_at=utc_dt(row.recorded_at),  # type: ignore[arg-type]
-        data=row.data, prev_hash=row.prev_hash, hash=row.hash,
-    )
+    agency: str = ""

@@ -34,6 +34,14 @@ def utc_now(source: TimeSource) -> datetime:
     return now.astimezone(UTC)
 
 
+def utc_dt(value: datetime | None) -> datetime | None:
+    """A stored timestamp as aware UTC: SQLite hands them back naive, PostgreSQL in the session
+    zone, and every timestamp gongkai stores is UTC."""
+    if value is None:
+        return value
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def local_date(moment: datetime) -> date:
     """The Asia/Shanghai calendar date of a moment: statutory days are Beijing days."""
     return moment.astimezone(SHANGHAI).date()

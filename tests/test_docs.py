@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.diagram import mermaid
+from engine.definition.diagram import mermaid
 from workflows import disclosure_request
 
 ROOT = Path(__file__).parents[1]

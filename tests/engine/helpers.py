@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import SQLModel
 
-import engine.storage  # noqa: F401  (the tables)
+import engine.store.tables  # noqa: F401  (the tables)
 from engine import Actor, Engine, Registry
 from engine.testing import ManualClock, postgres_schema
 from tests.engine import sample

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from engine import Clock, ClockEffect, Registry, State, Title, Transition, WorkflowDefinition
-from engine.context import TransitionContext
+from engine import (
+    Clock,
+    ClockEffect,
+    Registry,
+    State,
+    Title,
+    Transition,
+    TransitionContext,
+    WorkflowDefinition,
+)
 
 
 class Create(BaseModel):

@@ -12,10 +12,9 @@ from typing import Any
 from click.testing import CliRunner
 
 from calendars import ChinaCalendar
-from engine import Engine
+from engine import Engine, TransitionContext
 from engine.cli import main
-from engine.context import TransitionContext
-from engine.firing import MAX_ATTEMPTS
+from engine.runtime.due import MAX_ATTEMPTS
 from engine.testing import ManualClock
 from tests.engine import timer_defs
 from tests.engine.helpers import START, WeekdayCalendar

@@ -11,7 +11,7 @@ def test_a_clock_paused_after_its_period_ran_out_stays_overdue() -> None:
 
     from calendars import ChinaCalendar
     from engine.clocks import ClockRecord, deadline
-    from engine.definition import Clock
+    from engine.definition.model import Clock
 
     clock = Clock("reply", 5)
     rec = ClockRecord(length=5, started_on=date(2025, 11, 3), paused_on=date(2025, 11, 12),

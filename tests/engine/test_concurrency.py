@@ -24,9 +24,9 @@ from engine import (
     State,
     Title,
     Transition,
+    TransitionContext,
     WorkflowDefinition,
 )
-from engine.context import TransitionContext
 from tests.engine.helpers import WeekdayCalendar, dump
 
 ACTOR = Actor("racer", {"staff"})

@@ -78,7 +78,7 @@ def test_every_state_gets_its_own_node() -> None:
         transitions=(Transition("start", (), "new"),
                      *(Transition(f"to{i}", ("new",), n) for i, n in enumerate(names)),
                      Transition("finish", tuple(names), "end")))
-    from engine.diagram import mermaid
+    from engine.definition.diagram import mermaid
 
     states, edges = parse(mermaid(d))
     assert len(states) == len(d.states)

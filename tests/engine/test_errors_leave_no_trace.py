@@ -28,10 +28,10 @@ from engine import (
     State,
     Title,
     Transition,
+    TransitionContext,
     WorkflowDefinition,
     WorkflowError,
 )
-from engine.context import TransitionContext
 from tests.engine import sample
 from tests.engine.helpers import CLERK, MANAGER, OUTSIDER, dump, make_engine
 

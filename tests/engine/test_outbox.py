@@ -155,7 +155,8 @@ def test_emitted_messages_reach_subscribers_of_their_topic(engine: Engine) -> No
     inst = engine.start("purchase", CLERK, ITEM)
     engine.fire(inst.id, "submit", CLERK)  # the "notify" action emits a mail message
     assert mail == [{"to": "manager", "instance": inst.id, "topic": "mail",
-                     "instance_id": inst.id, "seq": 2, "workflow": "purchase"}]
+                     "instance_id": inst.id, "seq": 2, "workflow": "purchase",
+                     "agency": "default"}]
     assert events == ["event", "event"]
 
 

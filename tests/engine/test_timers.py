@@ -18,9 +18,8 @@ import pytest
 from sqlalchemy import event
 
 from calendars import ChinaCalendar
-from engine import Engine
-from engine.context import TransitionContext
-from engine.firing import MAX_ATTEMPTS
+from engine import Engine, TransitionContext
+from engine.runtime.due import MAX_ATTEMPTS
 from engine.testing import ManualClock
 from tests.engine import timer_defs
 from tests.engine.helpers import CLERK, MANAGER, START, WeekdayCalendar, make_engine

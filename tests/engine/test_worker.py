@@ -28,8 +28,9 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from calendars import ChinaCalendar
-from engine import Engine, storage
-from engine.database import READ_ONLY
+from engine import Engine
+from engine.store import tables as storage
+from engine.store.dialect import READ_ONLY
 from tests.engine import timer_defs
 
 BURST_MARKS = Counter({("overdue", "a"): 1, ("overdue", "b"): 1, ("note", None): 1})

@@ -19,9 +19,18 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from engine import Actor, Clock, ClockEffect, Engine, Registry, State, Title, Transition
+from engine import (
+    Actor,
+    Clock,
+    ClockEffect,
+    Engine,
+    Registry,
+    State,
+    Title,
+    Transition,
+    TransitionContext,
+)
 from engine import WorkflowDefinition as Definition
-from engine.context import TransitionContext
 from engine.timesource import SHANGHAI
 
 CLERK = Actor("clerk-1", {"clerk"})

@@ -18,10 +18,9 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import SQLModel
 
-import engine.storage  # noqa: F401  (registers the tables)
+import engine.store.tables  # noqa: F401  (the tables)
 from engine import Actor, Engine, Event
-from engine.storage import utc_dt
-from engine.timesource import local_date
+from engine.timesource import local_date, utc_dt
 from tests.conftest import BACKENDS, _pg_schema_url
 from tests.workflows.story import Story
 

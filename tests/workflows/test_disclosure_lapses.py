@@ -16,8 +16,7 @@ from datetime import date, datetime
 
 import pytest
 
-from engine.storage import utc_dt
-from engine.timesource import SHANGHAI
+from engine.timesource import SHANGHAI, utc_dt
 from tests.workflows.dump import events, story_in
 from tests.workflows.story import Story
 

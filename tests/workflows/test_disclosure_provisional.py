@@ -26,9 +26,8 @@ from pathlib import Path
 
 from calendars import ChinaCalendar
 from engine import Engine
-from engine.storage import utc_dt
 from engine.testing import ManualClock
-from engine.timesource import SHANGHAI
+from engine.timesource import SHANGHAI, utc_dt
 from tests.workflows.story import REGISTRAR, at, payload
 from workflows import register_all
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from engine import Registry
-from engine.context import TransitionContext
+from engine import Registry, TransitionContext
 from workflows.disclosure_request.outcomes import OutcomeGroup, outcome
 from workflows.disclosure_request.register_number import DEFAULT_TEMPLATE, format_register_number
 

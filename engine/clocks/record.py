@@ -1,0 +1,131 @@
+"""The persisted history of one statutory clock, and the effects that change it.
+
+A record holds what happened to a clock (start, pauses, extensions, stop) and the due date that
+was announced when it last changed; the deadline itself is derived in ``engine.clocks.deadline``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from datetime import date
+from typing import Any
+
+from engine.definition.model import Clock, ClockEffect
+
+
+class ClockEffectError(ValueError):
+    """A clock effect that cannot apply (e.g. a pause that ends before it began); ``clock``
+    names the clock and ``field`` the event-data field that dated the effect, if one did."""
+
+    clock: str | None = None
+    field: str | None = None
+
+
+class ClockLimitReached(ClockEffectError):
+    """A clock was extended more often than its definition allows."""
+
+
+@dataclass(frozen=True)
+class ClockRecord:
+    """The persisted history of one clock on one instance; ``epoch`` grows with every change."""
+
+    length: int
+    started_on: date | None = None
+    pauses: tuple[tuple[date, date], ...] = ()
+    paused_on: date | None = None
+    extended_by: int = 0
+    extensions: int = 0
+    stopped_on: date | None = None
+    epoch: int = 0
+    due_on: date | None = None
+    provisional: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        raw = asdict(self)
+        raw["pauses"] = [[p.isoformat(), r.isoformat()] for p, r in self.pauses]
+        for key in ("started_on", "paused_on", "stopped_on", "due_on"):
+            raw[key] = raw[key].isoformat() if raw[key] else None
+        return raw
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> ClockRecord:
+        def day(v: str | None) -> date | None:
+            return date.fromisoformat(v) if v else None
+
+        return cls(
+            length=raw["length"],
+            started_on=day(raw.get("started_on")),
+            pauses=tuple((date.fromisoformat(p), date.fromisoformat(r))
+                         for p, r in raw.get("pauses", ())),
+            paused_on=day(raw.get("paused_on")),
+            extended_by=raw.get("extended_by", 0),
+            extensions=raw.get("extensions", 0),
+            stopped_on=day(raw.get("stopped_on")),
+            epoch=raw.get("epoch", 0),
+            due_on=day(raw.get("due_on")),
+            provisional=raw.get("provisional", False),
+        )
+
+    @property
+    def total(self) -> int:
+        return self.length + self.extended_by
+
+    @property
+    def running(self) -> bool:
+        """Started, and neither paused nor stopped: the only state in which a clock has timers."""
+        return self.started_on is not None and self.paused_on is None and self.stopped_on is None
+
+
+def apply_effect(rec: ClockRecord | None, clock: Clock, effect: ClockEffect, day: date,
+                 length: int | None = None) -> ClockRecord:
+    """The record after ``effect`` happened on ``day``; raises :class:`ClockEffectError`.
+
+    Pausing a paused clock, resuming a running one and stopping one that is stopped or never
+    started change nothing: definitions can stop "whatever still runs" without tracking paths.
+    """
+    op = effect.op
+    if op == "stop" and (rec is None or rec.started_on is None or rec.stopped_on is not None):
+        return rec  # type: ignore[return-value]
+    if op in ("start", "restart"):
+        return ClockRecord(length=length or clock.length, started_on=day,
+                           epoch=(rec.epoch + 1) if rec else 1)
+    if rec is None or rec.started_on is None:
+        raise ClockEffectError(f"clock {clock.name!r} cannot {op}: it was never started")
+    if rec.stopped_on is not None:
+        raise ClockEffectError(f"clock {clock.name!r} cannot {op}: it was stopped on "
+                               f"{rec.stopped_on}")
+    nxt = rec.epoch + 1
+    if op == "pause":
+        _not_before(day, _last_mark(rec), clock, op)
+        return rec if rec.paused_on else replace(rec, paused_on=day, epoch=nxt)
+    if op == "resume":
+        if rec.paused_on is None:
+            return rec
+        _not_before(day, rec.paused_on, clock, op)
+        return replace(rec, pauses=rec.pauses + ((rec.paused_on, day),), paused_on=None,
+                       epoch=nxt)
+    if op == "extend":
+        if effect.max_times is not None and rec.extensions >= effect.max_times:
+            raise ClockLimitReached(f"clock {clock.name!r} may be extended at most "
+                                   f"{effect.max_times} time(s)")
+        return replace(rec, extended_by=rec.extended_by + (length or effect.by or 0),
+                       extensions=rec.extensions + 1, epoch=nxt)
+    _not_before(day, _last_mark(rec), clock, op)
+    return replace(rec, stopped_on=day, epoch=nxt)
+
+
+def stop_at_close(rec: ClockRecord, day: date) -> ClockRecord:
+    """The clock stopped because its instance closed (on ``day``, or its last change if later)."""
+    return replace(rec, stopped_on=max(day, _last_mark(rec)), epoch=rec.epoch + 1)
+
+
+def _last_mark(rec: ClockRecord) -> date:
+    assert rec.started_on is not None
+    marks = [rec.started_on, *(r for _, r in rec.pauses)]
+    return max(marks + ([rec.paused_on] if rec.paused_on else []))
+
+
+def _not_before(day: date, mark: date, clock: Clock, op: str) -> None:
+    if day < mark:
+        raise ClockEffectError(f"clock {clock.name!r} cannot {op} on {day}: that is before "
+                               f"{mark}, the day of its last change")

@@ -1,0 +1,151 @@
+"""Workflow definitions as immutable data.
+
+A :class:`WorkflowDefinition` is a value: states, transitions, statutory clocks and roles, with
+guards, actions and data models referenced by *name*. ``engine.definition.io`` dumps it to and
+loads it from JSON exactly, so an agency can adapt a definition (add a state, change a role)
+without forking code, and an instance can always be explained by the very definition it ran on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+StateKind = Literal["initial", "normal", "terminal"]
+ClockUnit = Literal["working_days", "calendar_days"]
+ClockOp = Literal["start", "pause", "resume", "restart", "extend", "stop"]
+ANY_STATE = "*"
+
+STATE_KINDS: tuple[str, ...] = ("initial", "normal", "terminal")
+CLOCK_UNITS: tuple[str, ...] = ("working_days", "calendar_days")
+CLOCK_OPS: tuple[str, ...] = ("start", "pause", "resume", "restart", "extend", "stop")
+
+
+@dataclass(frozen=True)
+class Title:
+    """A name for people: Chinese for agency staff, English for everyone else."""
+
+    zh: str
+    en: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.zh} {self.en}".strip()
+
+
+@dataclass(frozen=True)
+class ClockEffect:
+    """What a transition (or entering a state) does to a statutory clock.
+
+    ``date_field`` names the event-data field holding the day of the effect (agencies often record
+    an event a day or two after it happened); without it the event's own date counts. ``by`` is the
+    number of units an ``extend`` adds, and ``max_times`` how often the clock may be extended.
+    ``length_field`` names the data field giving the period's length (``start``, ``restart``) or
+    the units added (``extend``) when the event decides them, e.g. a period set for the applicant.
+    """
+
+    clock: str
+    op: ClockOp
+    date_field: str | None = None
+    by: int | None = None
+    max_times: int | None = None
+    length_field: str | None = None
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A statutory period (e.g. 答复期限, 20 working days under 条例 33).
+
+    ``reminders`` are units before the due date on which a reminder timer fires; ``on_expiry`` is
+    the trigger fired automatically when the period runs out, or ``None`` to record an overdue mark.
+    ``expiry_date_field`` names the data field in which that trigger receives the due date (the
+    last day of the period), so the effects it causes are dated by the law, not by the worker.
+    """
+
+    name: str
+    length: int
+    unit: ClockUnit = "working_days"
+    title: Title = Title("")
+    reminders: tuple[int, ...] = ()
+    on_expiry: str | None = None
+    expiry_date_field: str | None = None
+
+
+@dataclass(frozen=True)
+class State:
+    """A state of the procedure; ``effects`` apply to clocks whenever the state is entered."""
+
+    name: str
+    title: Title = Title("")
+    kind: StateKind = "normal"
+    effects: tuple[ClockEffect, ...] = ()
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A trigger that moves an instance from one of ``sources`` to ``dest``.
+
+    ``sources`` may be ``("*",)`` for every non-terminal state; ``dest=None`` is an internal
+    transition (no state change). ``guards`` and ``actions`` are names resolved from a registry;
+    ``data`` names the registered pydantic model the trigger's data must fit. The validated data is
+    merged into the instance's data (or stored under ``data_key``) unless ``merge_data`` is off.
+    """
+
+    trigger: str
+    sources: tuple[str, ...]
+    dest: str | None
+    roles: tuple[str, ...] = ()
+    guards: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    data: str | None = None
+    data_key: str | None = None
+    merge_data: bool = True
+    effects: tuple[ClockEffect, ...] = ()
+    title: Title = Title("")
+
+    @property
+    def internal(self) -> bool:
+        return self.dest is None
+
+
+@dataclass(frozen=True)
+class WorkflowDefinition:
+    """An immutable, versioned workflow definition; validated when loaded or registered.
+
+    ``settings`` are options of the definition's own rules (e.g. whether a fee notice pauses the
+    reply period). The engine reads one: ``label_field``, the data field that names an instance
+    to people (a register number) in worklists.
+    """
+
+    name: str
+    version: int
+    title: Title
+    states: tuple[State, ...]
+    transitions: tuple[Transition, ...]
+    roles: tuple[str, ...] = ()
+    clocks: tuple[Clock, ...] = ()
+    start_trigger: str = "start"
+    description: str = ""
+    settings: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
+
+    def state(self, name: str) -> State:
+        for s in self.states:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    def clock(self, name: str) -> Clock:
+        for c in self.clocks:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    @property
+    def initial_state(self) -> State:
+        return next(s for s in self.states if s.kind == "initial")
+
+    @property
+    def terminal_states(self) -> frozenset[str]:
+        return frozenset(s.name for s in self.states if s.kind == "terminal")
+
+    def with_version(self, version: int) -> WorkflowDefinition:
+        return replace(self, version=version)

@@ -1,0 +1,246 @@
+"""Validation of workflow definitions: every problem found, reported together.
+
+A definition is checked when it is registered or loaded. Problems name the element they concern,
+so an agency that edited a definition's JSON learns everything wrong with it in one go.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
+
+from engine.definition.clock_flow import clock_statuses
+from engine.definition.graph import graph
+from engine.definition.model import (
+    ANY_STATE,
+    CLOCK_OPS,
+    CLOCK_UNITS,
+    STATE_KINDS,
+    ClockEffect,
+    Transition,
+    WorkflowDefinition,
+)
+from engine.errors import DefinitionError
+
+SYSTEM_ROLE = "system"
+
+
+class KnownNames(Protocol):
+    """The named callables and models a definition may refer to (a ``Registry`` has them)."""
+
+    @property
+    def guards(self) -> Mapping[str, Any]: ...
+    @property
+    def actions(self) -> Mapping[str, Any]: ...
+    @property
+    def models(self) -> Mapping[str, Any]: ...
+
+
+def validate(definition: WorkflowDefinition, registry: KnownNames | None = None) -> None:
+    """Raise one :class:`DefinitionError` listing every problem, or return quietly."""
+    problems: list[str] = []
+    problems += _check_states(definition)
+    problems += _check_transitions(definition)
+    problems += _check_clocks(definition)
+    if registry is not None:
+        problems += _check_names(definition, registry)
+    if _has_one_start(definition):
+        # the path analyses need a starting point; they skip elements already reported unknown
+        problems += _check_graph(definition)
+        problems += _check_clock_flow(definition)
+    if problems:
+        raise DefinitionError(definition.name, definition.version, problems)
+
+
+def _has_one_start(d: WorkflowDefinition) -> bool:
+    initial = [s for s in d.states if s.kind == "initial"]
+    starts = [t for t in d.transitions if t.trigger == d.start_trigger]
+    return len(initial) == 1 and len(starts) == 1
+
+
+def _duplicates(names: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    dups = []
+    for n in names:
+        if n in seen:
+            dups.append(n)
+        seen.add(n)
+    return dups
+
+
+def _check_states(d: WorkflowDefinition) -> list[str]:
+    problems = [f"state {n!r} is declared twice" for n in _duplicates(s.name for s in d.states)]
+    problems += [f"state {s.name!r} has unknown kind {s.kind!r}" for s in d.states
+                 if s.kind not in STATE_KINDS]
+    initial = [s.name for s in d.states if s.kind == "initial"]
+    if len(initial) != 1:
+        problems.append(f"exactly one initial state is required, found {initial or 'none'}")
+    if not any(s.kind == "terminal" for s in d.states):
+        problems.append("no terminal state")
+    return problems
+
+
+def _check_start(d: WorkflowDefinition) -> list[str]:
+    starts = [t for t in d.transitions if t.trigger == d.start_trigger]
+    if len(starts) != 1:
+        return [f"exactly one start transition {d.start_trigger!r} is required"]
+    where = f"transition {d.start_trigger!r}"
+    initial = [s.name for s in d.states if s.kind == "initial"]
+    problems = [f"{where}: the start transition takes no sources"] if starts[0].sources else []
+    if starts[0].dest not in initial:
+        problems.append(f"{where}: the start transition must lead to the initial state")
+    return problems
+
+
+def _check_transition(d: WorkflowDefinition, t: Transition) -> list[str]:
+    names = {s.name for s in d.states}
+    where = f"transition {t.trigger!r}"
+    problems = [] if t.sources else [f"{where}: no source states"]
+    for src in t.sources:
+        if src != ANY_STATE and src not in names:
+            problems.append(f"{where}: unknown source state {src!r}")
+        elif src in d.terminal_states:
+            problems.append(f"{where}: terminal state {src!r} has an exit")
+    if t.dest is not None and t.dest not in names:
+        problems.append(f"{where}: unknown destination state {t.dest!r}")
+    if d.roles and not t.roles:
+        problems.append(f"{where}: no roles may fire it")
+    problems += [f"{where}: unknown role {role!r}" for role in t.roles
+                 if d.roles and role not in d.roles and role != SYSTEM_ROLE]
+    return problems
+
+
+def _check_transitions(d: WorkflowDefinition) -> list[str]:
+    problems = _check_start(d)
+    for t in d.transitions:
+        if t.trigger != d.start_trigger:
+            problems += _check_transition(d, t)
+    return problems + _check_ambiguity(d)
+
+
+def _check_ambiguity(d: WorkflowDefinition) -> list[str]:
+    by_pair: dict[tuple[str, str], list[Transition]] = defaultdict(list)
+    models: dict[str, set[str | None]] = defaultdict(set)
+    sources = graph(d).sources
+    for t in d.transitions:
+        models[t.trigger].add(t.data)
+        for src in sources[t]:
+            by_pair[(src, t.trigger)].append(t)
+    problems = [f"trigger {trig!r} uses several data models {sorted(map(str, m))}"
+                for trig, m in models.items() if len(m) > 1]
+    for (src, trig), ts in by_pair.items():
+        guard_sets = [frozenset(t.guards) for t in ts]
+        if len(ts) > 1 and len(set(guard_sets)) < len(guard_sets):
+            problems.append(
+                f"state {src!r} has {len(ts)} transitions on {trig!r} without distinguishing guards"
+            )
+    return problems
+
+
+def _check_graph(d: WorkflowDefinition) -> list[str]:
+    g = graph(d)
+    reachable = g.reachable([d.initial_state.name])
+    problems = [f"state {s.name!r} is unreachable from the initial state"
+                for s in d.states if s.name not in reachable]
+    finishing = g.reachable(d.terminal_states, reverse=True)
+    problems += [f"state {s.name!r} cannot reach any terminal state"
+                 for s in d.states if s.name in reachable and s.name not in finishing]
+    return problems
+
+
+def _all_effects(d: WorkflowDefinition) -> list[tuple[str, ClockEffect]]:
+    found = [(f"state {s.name!r}", e) for s in d.states for e in s.effects]
+    return found + [(f"transition {t.trigger!r}", e) for t in d.transitions for e in t.effects]
+
+
+def _check_clocks(d: WorkflowDefinition) -> list[str]:
+    names = {c.name for c in d.clocks}
+    triggers = {t.trigger for t in d.transitions}
+    problems = [f"clock {n!r} is declared twice" for n in _duplicates(c.name for c in d.clocks)]
+    for c in d.clocks:
+        if c.unit not in CLOCK_UNITS:
+            problems.append(f"clock {c.name!r}: unknown unit {c.unit!r}")
+        if not isinstance(c.length, int) or c.length < 1:
+            problems.append(f"clock {c.name!r}: length must be a positive integer")
+        elif any(not isinstance(r, int) or not 0 < r < c.length for r in c.reminders):
+            problems.append(f"clock {c.name!r}: reminders must lie between 1 and {c.length - 1}")
+        if c.on_expiry is not None and c.on_expiry not in triggers:
+            problems.append(f"clock {c.name!r}: on_expiry trigger {c.on_expiry!r} is not defined")
+    for where, e in _all_effects(d):
+        if e.clock not in names:
+            problems.append(f"{where}: effect on unknown clock {e.clock!r}")
+        if e.op not in CLOCK_OPS:
+            problems.append(f"{where}: unknown clock operation {e.op!r}")
+        fixed = isinstance(e.by, int) and e.by >= 1
+        if e.op == "extend" and not fixed and not e.length_field:
+            problems.append(f"{where}: extend needs a positive 'by' or a 'length_field'")
+    return problems
+
+
+def _check_names(d: WorkflowDefinition, registry: KnownNames) -> list[str]:
+    problems = []
+    for t in d.transitions:
+        where = f"transition {t.trigger!r}"
+        problems += [f"{where}: unknown guard {g!r}" for g in t.guards if g not in registry.guards]
+        problems += [f"{where}: unknown action {a!r}" for a in t.actions
+                     if a not in registry.actions]
+        if t.data is not None and t.data not in registry.models:
+            problems.append(f"{where}: unknown data model {t.data!r}")
+    return problems + _check_fields(d, registry)
+
+
+def _fields(t: Transition, registry: KnownNames) -> set[str] | None:
+    model = registry.models.get(t.data) if t.data else None
+    return set(model.model_fields) if model is not None else None
+
+
+def _check_fields(d: WorkflowDefinition, registry: KnownNames) -> list[str]:
+    """Data fields named by clock effects and expiry triggers exist in the trigger's model
+    (a trigger without a model takes free-form data)."""
+    problems = []
+    for t in d.transitions:
+        entry = d.state(t.dest).effects if t.dest and t.dest in {s.name for s in d.states} else ()
+        fields = _fields(t, registry)
+        for e in t.effects + entry:
+            for name in (e.date_field, e.length_field):
+                if name and fields is not None and name not in fields:
+                    problems.append(f"transition {t.trigger!r}: clock effect on {e.clock!r} "
+                                    f"reads field {name!r}, which its data does not have")
+    for c in d.clocks:
+        for t in (t for t in d.transitions if t.trigger == c.on_expiry):
+            fields = _fields(t, registry)
+            if c.expiry_date_field and fields is not None and c.expiry_date_field not in fields:
+                problems.append(f"clock {c.name!r}: its expiry trigger {t.trigger!r} has no "
+                                f"field {c.expiry_date_field!r} for the due date")
+    return problems
+
+
+def _check_clock_flow(d: WorkflowDefinition) -> list[str]:
+    statuses = clock_statuses(d)
+    g = graph(d)
+    problems = []
+    for t in d.transitions:
+        sources = g.sources[t]
+        for e in t.effects:
+            if e.op == "resume" and not any(
+                    "paused" in statuses.get(s, {}).get(e.clock, {"paused"}) for s in sources):
+                problems.append(
+                    f"transition {t.trigger!r}: resumes clock {e.clock!r}, "
+                    "which is never paused in its source states"
+                )
+    valid = {(s, t.trigger) for t in d.transitions for s in g.sources[t]}
+    triggers = {t.trigger for t in d.transitions}
+    for c in d.clocks:
+        if c.on_expiry is None or c.on_expiry not in triggers:
+            continue
+        for s in d.states:
+            running = s.kind != "terminal" and "running" in statuses[s.name][c.name]
+            if running and (s.name, c.on_expiry) not in valid:
+                problems.append(
+                    f"clock {c.name!r}: its expiry trigger {c.on_expiry!r} is not valid in "
+                    f"state {s.name!r}, where the clock may be running"
+                )
+        if not any(SYSTEM_ROLE in t.roles for t in d.transitions if t.trigger == c.on_expiry):
+            problems.append(f"clock {c.name!r}: the system may not fire {c.on_expiry!r}")
+    return problems

@@ -1,0 +1,117 @@
+"""The :class:`Core`: what every loop of the runtime shares, built once per :class:`Engine`.
+
+The facade and the loops (due timers, recompute, worklist, worker) take a Core, never the Engine,
+and nothing calls another object's private members. A Core is scoped to one agency (机关): every
+read and write it opens sees that agency's rows only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from engine.clocks.deadline import Deadline, WorkingCalendar, deadline
+from engine.clocks.record import ClockRecord
+from engine.snapshot import Instance
+from engine.store.connect import connect
+from engine.store.definitions import DefinitionStore
+from engine.store.dialect import READ_ONLY, Dialect, dialect_of
+from engine.store.outbox import Outbox
+from engine.store.port import StorePort
+from engine.store.read import load_instance
+from engine.timesource import TimeSource, local_date, utc_now
+from engine.transition.change import StoredInstance
+from engine.transition.compile import CompiledDefinition
+from engine.transition.registry import Registry
+
+log = logging.getLogger("gongkai.engine")
+
+
+def default_calendar() -> WorkingCalendar:
+    """Official schedules where published, provisional (and marked so) beyond them."""
+    from calendars import ChinaCalendar
+
+    return ChinaCalendar(provisional=True)
+
+
+class Core:
+    """Database, dialect, time source, calendar, definitions and outbox of one agency."""
+
+    def __init__(self, url: str, clock: TimeSource, calendar: WorkingCalendar,
+                 registry: Registry, agency: str, **db_options: Any) -> None:
+        if not isinstance(agency, str) or not agency.strip():
+            raise ValueError("an agency code must be a non-empty string")
+        self.url = url
+        self.clock = clock
+        self.calendar = calendar
+        self.registry = registry
+        self.agency = agency
+        self.db = connect(url, **db_options)
+        self.dialect: Dialect = dialect_of(self.db)
+        self.definitions = DefinitionStore(self.db, registry, clock)
+        self.outbox = Outbox(self.db)
+        self.wake: Callable[[], None] | None = None
+
+    def now(self) -> datetime:
+        """The time source's time, in UTC."""
+        return utc_now(self.clock)
+
+    def begin(self) -> Any:
+        """A writing transaction (``with core.begin() as conn``)."""
+        return self.db.begin()
+
+    def read(self) -> Any:
+        """A reading connection: on SQLite it never waits for (or deadlocks with) a writer."""
+        return self.db.connect().execution_options(**READ_ONLY)
+
+    def port(self, conn: Any, agency: str | None = None) -> StorePort:
+        """The transaction's doors for guards and actions, for ``agency`` (this one's default)."""
+        return StorePort(conn, self.dialect, agency or self.agency)
+
+    def load(self, conn: Any, instance_id: str, any_agency: bool = False) -> StoredInstance:
+        """The stored instance; another agency's is :class:`NotFound` unless ``any_agency``."""
+        return load_instance(conn, instance_id, None if any_agency else self.agency)
+
+    def compiled(self, row: StoredInstance, conn: Any = None) -> CompiledDefinition:
+        return self.definitions.get(row.workflow, row.definition_version, conn)
+
+    def after_commit(self, now: datetime) -> None:
+        """Work after a commit: it never raises, since the transition has already happened.
+
+        With a worker running, the worker delivers events on its own thread; without one they
+        are delivered here, in the caller's thread.
+        """
+        try:
+            if self.wake is not None:
+                self.wake()
+            elif self.outbox.active:
+                self.outbox.deliver(now)
+        except Exception:  # delivery is retried from the outbox on the next round
+            log.exception("delivering committed events failed; they stay in the outbox")
+
+    def deadlines(self, compiled: CompiledDefinition, records: Mapping[str, ClockRecord]
+                  ) -> dict[str, Deadline]:
+        """Each started clock's deadline as of today (Beijing)."""
+        today = local_date(self.now())
+        d = compiled.definition
+        return {name: deadline(rec, d.clock(name), self.calendar, today)
+                for name, rec in records.items() if rec.started_on}
+
+    def snapshot(self, row: StoredInstance) -> Instance:
+        """The public snapshot of a stored instance, with deadlines as of now."""
+        compiled = self.compiled(row)
+        return Instance(
+            id=row.id, workflow=row.workflow, definition_version=row.definition_version,
+            state=row.state, data=row.data, version=row.version, business_key=row.business_key,
+            created_at=row.created_at, updated_at=row.updated_at, closed_at=row.closed_at,
+            deadlines=self.deadlines(compiled, row.records), agency=row.agency)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        """A writing transaction, then the after-commit work once it committed."""
+        with self.begin() as conn:
+            yield conn
+        self.after_commit(self.now())

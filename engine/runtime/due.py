@@ -1,0 +1,130 @@
+"""Firing due timers through the ordinary transition path, exactly once; and simulated time.
+
+Each timer is claimed and fired in one transaction (``engine.store.claims``). A timer whose clock or
+instance moved on is cancelled, never fired. A timer whose transition fails is retried with
+back-off and, after :data:`MAX_ATTEMPTS`, parked as ``failed`` with its error. :func:`run_until`
+walks a manual clock through every due time in order, for tests and simulations.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from engine.actor import SYSTEM
+from engine.clocks.deadline import units_between
+from engine.clocks.timers import AUTOMATIC, REMINDER
+from engine.definition.model import Clock
+from engine.runtime.core import Core
+from engine.runtime.recompute import moved, recompute_instance
+from engine.store.claims import claim_due_timer
+from engine.store.read import next_timer_due
+from engine.store.write import settle_timer, timer_failed, write
+from engine.timesource import local_date
+from engine.transition.decide import decide_fire, decide_mark
+
+log = logging.getLogger("gongkai.timers")
+MAX_ATTEMPTS = 5
+BASE_BACKOFF = timedelta(seconds=30)
+
+
+def run_due_timers(core: Core, limit: int | None = None, all_agencies: bool = False) -> int:
+    """Fire every timer due now (of the core's agency, or of every agency); how many fired."""
+    fired = 0
+    agency = None if all_agencies else core.agency
+    while limit is None or fired < limit:
+        outcome = _fire_next(core, core.now(), agency)
+        if outcome is None:
+            break
+        fired += outcome
+    if fired:
+        core.after_commit(core.now())
+    return fired
+
+
+def _fire_next(core: Core, now: datetime, agency: str | None) -> int | None:
+    """Claim and settle one due timer: 1 if it fired, 0 if cancelled or failed, None if none."""
+    with core.begin() as conn:
+        timer = claim_due_timer(conn, core.dialect, now, agency)
+        if timer is None:
+            return None
+        savepoint = conn.begin_nested()
+        try:
+            status = _fire(conn, core, timer, now)
+        except Exception as exc:  # any failure is recorded on the timer, never lost
+            savepoint.rollback()
+            _record_failure(conn, timer, exc, now)
+            return 0
+        savepoint.commit()
+        settle_timer(conn, timer.id, status, now)
+        return 1 if status == "fired" else 0
+
+
+def _fire(conn: Any, core: Core, timer: Any, now: datetime) -> str:
+    row = core.load(conn, timer.instance_id, any_agency=True)
+    compiled = core.compiled(row, conn)
+    rec = row.records.get(timer.clock)
+    if row.closed or rec is None or rec.epoch != timer.epoch or not rec.running:
+        return "cancelled"
+    if moved(rec, compiled, timer.clock, core.calendar) is not None:
+        # the calendar changed since the timer was written: move the deadline, not fire it
+        recompute_instance(core, conn, row, now, "calendar changed before the timer fired")
+        return "cancelled"
+    clock = compiled.definition.clock(timer.clock)
+    due = rec.due_on
+    data: dict[str, Any]
+    if timer.kind == AUTOMATIC:
+        if timer.trigger not in compiled.valid_triggers(row.state):
+            return "cancelled"
+        field = clock.expiry_date_field
+        data = {field: due.isoformat()} if field and due else {}
+        change = decide_fire(compiled, core.port(conn, row.agency), row, timer.trigger, SYSTEM,
+                             data, now, core.calendar)
+    else:
+        data = {"clock": timer.clock, "due_date": due.isoformat() if due else None}
+        if timer.kind == REMINDER:
+            data["days_before"] = _days_before(clock, due, now, core)
+        change = decide_mark(row, timer.trigger, SYSTEM, data)
+    write(conn, change, now, compiled.definition, core.calendar)
+    return "fired"
+
+
+def _days_before(clock: Clock, due: date | None, now: datetime, core: Core) -> int | None:
+    today = local_date(now)
+    if due is None or today > due:
+        return None
+    return units_between(clock.unit, core.calendar, today, due)
+
+
+def _record_failure(conn: Any, timer: Any, exc: Exception, now: datetime) -> None:
+    attempts = timer.attempts + 1
+    failed = attempts >= MAX_ATTEMPTS
+    log.warning("timer %s (%s on %s) failed, attempt %d: %s", timer.id, timer.trigger,
+                timer.instance_id, attempts, exc)
+    timer_failed(conn, timer.id, attempts, f"{type(exc).__name__}: {exc}", failed,
+                 timer.due_at if failed else now + BASE_BACKOFF * 2 ** (attempts - 1))
+
+
+def next_due(core: Core, all_agencies: bool = False) -> datetime | None:
+    """When the earliest pending timer falls due (the worker sleeps until then)."""
+    with core.read() as conn:
+        return next_timer_due(conn, None if all_agencies else core.agency)
+
+
+def run_until(core: Core, to: datetime, set_time: Any) -> int:
+    """Simulated time: move the clock (``set_time(moment)``) through every due time up to ``to``,
+    firing what falls due at each, in order; returns how many timers fired."""
+    fired = 0
+    while True:
+        due = next_due(core)
+        if due is None or due > to:
+            break
+        if due > core.now():
+            set_time(due)
+        count = run_due_timers(core)
+        fired += count
+        if count == 0 and next_due(core) == due:
+            break  # what is due keeps failing; its retries are due later
+    set_time(max(to, core.now()))
+    return fired + run_due_timers(core)

@@ -1,0 +1,320 @@
+"""The :class:`Engine`: the one object an embedding system talks to.
+
+It registers definitions, starts and fires instances (one transition, one transaction), answers
+questions about them, verifies their history, delivers committed events to subscribers, and runs
+the durable timers of statutory clocks. Every method delegates to the runtime's loops over one
+:class:`Core`, scoped to one agency (机关).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from engine.actor import Actor
+from engine.audit import verify_chain
+from engine.clocks.deadline import WorkingCalendar
+from engine.definition.model import WorkflowDefinition
+from engine.errors import ConcurrentUpdate, DuplicateBusinessKey
+from engine.runtime import due, recompute
+from engine.runtime.core import Core, default_calendar
+from engine.snapshot import Event, Instance, Timer
+from engine.store import read
+from engine.store.outbox import Subscription
+from engine.store.tables import DEFAULT_AGENCY
+from engine.store.write import write
+from engine.timesource import SystemClock, TimeSource
+from engine.transition.change import Change
+from engine.transition.decide import decide_fire, decide_start
+from engine.transition.registry import Registry
+
+if TYPE_CHECKING:
+    from engine.runtime.worker import Worker
+    from engine.runtime.worklist import WorkItem
+
+
+class Engine:
+    """Runs workflow instances stored at ``url`` (``sqlite:///file.db`` or PostgreSQL).
+
+    ``agency`` (a 机关 code) scopes every call of this engine: instances it starts belong to that
+    agency, its reads, worklists, counters and timers are that agency's, and another agency's
+    instance is :class:`NotFound` to it. Omitted, it is :data:`DEFAULT_AGENCY`.
+    """
+
+    def __init__(self, url: str, clock: TimeSource | None = None,
+                 calendar: WorkingCalendar | None = None, registry: Registry | None = None,
+                 agency: str = DEFAULT_AGENCY, **db_options: Any) -> None:
+        self.core = Core(url, clock or SystemClock(), calendar or default_calendar(),
+                         registry or Registry(), agency, **db_options)
+        self._worker: Worker | None = None
+
+    @property
+    def url(self) -> str:
+        return self.core.url
+
+    @property
+    def agency(self) -> str:
+        return self.core.agency
+
+    @property
+    def clock(self) -> TimeSource:
+        return self.core.clock
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        return self.core.calendar
+
+    @calendar.setter
+    def calendar(self, calendar: WorkingCalendar) -> None:
+        """Swap the calendar (e.g. after a schedule file arrived); then recompute deadlines."""
+        self.core.calendar = calendar
+
+    @property
+    def registry(self) -> Registry:
+        return self.core.registry
+
+    @property
+    def db(self) -> Any:
+        """The SQLAlchemy engine (for inspection and tests; the engine's tables are its own)."""
+        return self.core.db
+
+    @property
+    def definitions(self) -> Any:
+        return self.core.definitions
+
+    @property
+    def outbox(self) -> Any:
+        return self.core.outbox
+
+    # definitions -------------------------------------------------------------------------
+    def register(self, definition: WorkflowDefinition) -> WorkflowDefinition:
+        """Validate and store a definition version; new instances of it start on the latest.
+
+        Raises :class:`DefinitionError` listing every problem of the definition.
+        """
+        return self.core.definitions.register(definition).definition
+
+    def definition(self, name: str, version: int | None = None) -> WorkflowDefinition:
+        """A registered definition (the latest version by default); :class:`NotFound` if none."""
+        return self.core.definitions.get(name, version).definition
+
+    # transitions -------------------------------------------------------------------------
+    def start(self, workflow: str, actor: Actor, data: Mapping[str, Any] | None = None,
+              business_key: str | None = None) -> Instance:
+        """Start an instance with the definition's start trigger (one transaction).
+
+        Raises :class:`DuplicateBusinessKey` if the agency already has an instance of the
+        workflow with ``business_key``, and the refusals of :meth:`fire`.
+        """
+        core = self.core
+        now = core.now()
+        with core.begin() as conn:
+            compiled = core.definitions.get(workflow, conn=conn)
+            change = decide_start(compiled, core.port(conn), actor, data, business_key, now,
+                                  core.calendar, core.agency)
+            write_start(core, conn, change, compiled.definition, now)
+        core.after_commit(now)
+        return self._snapshot_of(change, now, created_at=now)
+
+    def fire(self, instance_id: str, trigger: str, actor: Actor,
+             data: Mapping[str, Any] | None = None, expected_version: int | None = None,
+             retries: int = 0) -> Instance:
+        """Fire ``trigger`` on an instance (one transaction).
+
+        ``expected_version`` makes the call fail with :class:`ConcurrentUpdate` if anyone changed
+        the instance since the caller read it; ``retries`` re-decides that many times after losing
+        a race to another writer (only without ``expected_version``). Raises
+        :class:`NotFound`, :class:`InvalidTransition`, :class:`PermissionDenied`,
+        :class:`InvalidData` or :class:`GuardRejected`; a refused call changes nothing.
+        """
+        for attempt in range(retries + 1):
+            try:
+                return self._fire_once(instance_id, trigger, actor, data, expected_version)
+            except ConcurrentUpdate:
+                if expected_version is not None or attempt == retries:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _fire_once(self, instance_id: str, trigger: str, actor: Actor,
+                   data: Mapping[str, Any] | None, expected_version: int | None) -> Instance:
+        core = self.core
+        now = core.now()
+        with core.begin() as conn:
+            row = core.load(conn, instance_id)
+            if expected_version is not None and row.version != expected_version:
+                raise ConcurrentUpdate(instance_id, expected_version, row.version)
+            compiled = core.compiled(row, conn)
+            change = decide_fire(compiled, core.port(conn), row, trigger, actor, data, now,
+                                 core.calendar)
+            write(conn, change, now, compiled.definition, core.calendar)
+        core.after_commit(now)
+        return self._snapshot_of(change, now, created_at=row.created_at)
+
+    def _snapshot_of(self, change: Change, now: datetime, created_at: datetime) -> Instance:
+        compiled = self.core.definitions.get(change.workflow, change.definition_version)
+        return Instance(
+            id=change.instance_id, workflow=change.workflow,
+            definition_version=change.definition_version, state=change.to_state,
+            data=change.data, version=change.version, business_key=change.business_key,
+            created_at=created_at, updated_at=now, closed_at=now if change.closed else None,
+            deadlines=self.core.deadlines(compiled, change.clocks), agency=change.agency)
+
+    # reading -----------------------------------------------------------------------------
+    def get(self, instance_id: str) -> Instance:
+        """A snapshot of the instance, with its clocks' deadlines as of now; :class:`NotFound`
+        if it does not exist or belongs to another agency."""
+        with self.core.read() as conn:
+            row = self.core.load(conn, instance_id)
+        return self.core.snapshot(row)
+
+    def history(self, instance_id: str) -> list[Event]:
+        """The instance's events, in order."""
+        with self.core.read() as conn:
+            return read.history(conn, self.core.load(conn, instance_id))
+
+    def verify_history(self, instance_id: str) -> None:
+        """Raise :class:`HistoryTampered` naming the first event that does not verify."""
+        with self.core.read() as conn:
+            row = self.core.load(conn, instance_id)
+            events = read.history(conn, row)
+        verify_chain(instance_id, events, row.last_hash, row.seq)
+
+    def available_triggers(self, instance_id: str, actor: Actor | None = None) -> list[str]:
+        """Triggers valid in the instance's state (for ``actor``'s roles, if given).
+
+        Guards are not run here: they judge the data that comes with the trigger.
+        """
+        row = self.get(instance_id)
+        if row.closed:
+            return []
+        compiled = self.core.definitions.get(row.workflow, row.definition_version)
+        triggers = compiled.valid_triggers(row.state)
+        if actor is None:
+            return triggers
+        return [t for t in triggers if any(actor.role_for(c.roles) is not None
+                                           for c in compiled.candidates(row.state, t))]
+
+    def find(self, workflow: str | None = None, state: str | None = None,
+             business_key: str | None = None, closed: bool | None = None,
+             page_size: int = 500) -> Iterator[Instance]:
+        """The agency's instances matching every given filter, a page at a time (by id)."""
+        query = read.find_query(self.core.agency, workflow, state, business_key, closed)
+        for row in read.pages(self.core.db, query, page_size, {"gongkai_read": True}):
+            yield self.core.snapshot(row)
+
+    def events(self, workflow: str | None = None, triggers: Sequence[str] | None = None,
+               since: datetime | None = None, until: datetime | None = None,
+               page_size: int = 1000) -> Iterator[Event]:
+        """The agency's events, oldest first, filtered by workflow, triggers and period.
+
+        ``since`` and ``until`` are aware moments (``since`` included, ``until`` not); the query
+        reads the events index, never instance by instance, so reports over a year stay cheap.
+        """
+        after = 0
+        while True:
+            with self.core.read() as conn:
+                page = read.events(conn, self.core.agency, workflow, triggers, since, until,
+                                   after, page_size)
+            yield from (event for _, event in page)
+            if len(page) < page_size:
+                return
+            after = page[-1][0]
+
+    # subscriptions -----------------------------------------------------------------------
+    def subscribe(self, callback: Callable[[dict[str, Any]], None], workflow: str | None = None,
+                  triggers: Collection[str] | None = None,
+                  topics: Collection[str] = ("event",)) -> Subscription:
+        """Call ``callback`` with each committed event of this agency (at least once, after
+        commit)."""
+        return self.core.outbox.subscribe(callback, workflow, triggers, topics,
+                                          agency=self.core.agency)
+
+    def deliver_events(self) -> int:
+        """Deliver pending outbox rows now (the worker does this on its rounds)."""
+        return self.core.outbox.deliver(self.core.now())
+
+    # clocks and timers -------------------------------------------------------------------
+    def run_due_timers(self, limit: int | None = None) -> int:
+        """Fire every timer of this agency due now through the ordinary transition path; how
+        many fired."""
+        return due.run_due_timers(self.core, limit)
+
+    def recompute_deadlines(self, workflow: str | None = None) -> int:
+        """After a calendar update: recompute running clocks, move timers, record changes."""
+        return recompute.recompute_deadlines(self.core, workflow)
+
+    def worklist(self, actor: Actor, workflow: str | None = None, page: int = 1,
+                 page_size: int = 50) -> list[WorkItem]:
+        """The actor's 待办 in this agency: open instances it can act on now, most urgent
+        first."""
+        from engine.runtime.worklist import worklist
+
+        return worklist(self.core, actor, workflow, page, page_size)
+
+    def advance(self, to: datetime) -> int:
+        """Simulated time: walk a manual clock to ``to``, firing everything due in order.
+
+        Raises ``TypeError`` unless the engine runs on a clock with ``set(moment)`` (such as
+        ``engine.testing.ManualClock``).
+        """
+        set_time = getattr(self.core.clock, "set", None)
+        if set_time is None:
+            raise TypeError("advance() needs an engine running on a ManualClock")
+        return due.run_until(self.core, _aware(to), set_time)
+
+    def timers(self, instance_id: str | None = None, status: str | None = None) -> list[Timer]:
+        """The agency's timers, by due time (for inspection: ``gongkai timers --failed``)."""
+        with self.core.read() as conn:
+            return read.timers(conn, self.core.agency, instance_id, status)
+
+    def start_worker(self, poll_interval: float = 1.0) -> None:
+        """Run the timer worker for this agency in a background thread of this process."""
+        from engine.runtime.worker import Worker
+
+        if self._worker is None or not self._worker.running:
+            self._worker = Worker(self.core, poll_interval)
+            self.core.wake = self._worker.wake
+            self._worker.start()
+
+    def stop_worker(self) -> None:
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None
+            self.core.wake = None
+
+    def close(self) -> None:
+        """Stop the worker (if any) and release the database connections."""
+        self.stop_worker()
+        self.core.db.dispose()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # diagrams ----------------------------------------------------------------------------
+    def diagram(self, definition: WorkflowDefinition | str) -> str:
+        """The mermaid state diagram of a definition (or of a registered workflow's latest)."""
+        from engine.definition.diagram import mermaid
+
+        if isinstance(definition, str):
+            definition = self.definition(definition)
+        return mermaid(definition)
+
+
+def write_start(core: Core, conn: Any, change: Change, definition: WorkflowDefinition,
+                now: datetime) -> None:
+    """Write a starting change, refusing a business key the agency already uses."""
+    from engine.store.write import write_new
+
+    if not write_new(conn, change, now, definition, core.calendar):
+        assert change.business_key is not None
+        raise DuplicateBusinessKey(change.workflow, change.business_key)
+
+
+def _aware(moment: datetime) -> datetime:
+    from engine.timesource import SHANGHAI
+
+    return moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment

@@ -1,0 +1,81 @@
+"""Connecting to the database: SQLite file (default) or PostgreSQL, schema creation and checks.
+
+SQLite runs in WAL mode with ``synchronous=FULL`` (a power cut loses no committed transition),
+foreign keys on and a busy timeout; writing transactions start with ``BEGIN IMMEDIATE`` so two
+writers queue up instead of failing on a lock upgrade. PostgreSQL is reached through psycopg 3
+(``postgresql+psycopg://…``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine as SAEngine
+from sqlalchemy import create_engine, event, insert, select
+from sqlalchemy.engine import Connection
+from sqlmodel import SQLModel
+
+from engine.errors import SchemaMismatch
+from engine.store import tables
+from engine.store.dialect import READ_ONLY
+from engine.store.tables import SCHEMA_VERSION, meta
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+__all__ = ["READ_ONLY", "connect", "ensure_tables"]
+
+
+def connect(url: str, **kwargs: Any) -> SAEngine:
+    """Create the SQLAlchemy engine for ``url`` with gongkai's settings, and the schema."""
+    if url.startswith("sqlite"):
+        db = _sqlite_engine(url, **kwargs)
+    else:
+        kwargs.setdefault("pool_pre_ping", True)
+        db = create_engine(url, **kwargs)
+    _ensure_schema(db)
+    return db
+
+
+def _sqlite_engine(url: str, **kwargs: Any) -> SAEngine:
+    if ":memory:" in url or url in ("sqlite://", "sqlite:///"):
+        raise ValueError("gongkai needs a SQLite file (its workers share it); use sqlite:///path.db")
+    db = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
+
+    @event.listens_for(db, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(db, "begin")
+    def _on_begin(conn: Connection) -> None:
+        read = conn.get_execution_options().get("gongkai_read", False)
+        conn.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
+
+    return db
+
+
+def _ensure_schema(db: SAEngine) -> None:
+    ensure_tables(db, "schema_version", SCHEMA_VERSION, ENGINE_TABLES)
+
+
+ENGINE_TABLES = (tables.meta, tables.definitions, tables.instances, tables.events, tables.outbox,
+                 tables.timers, tables.counters, tables.links, tables.schedules)
+
+
+def ensure_tables(db: SAEngine, key: str, version: str, wanted: Any) -> None:
+    """Create ``wanted`` tables if missing and check the version recorded under ``key``.
+
+    The engine's own tables are recorded as ``schema_version``; a workflow package's tables under
+    its own key, so each package versions its tables apart. Raises :class:`SchemaMismatch`.
+    """
+    SQLModel.metadata.create_all(db, tables=list(wanted))
+    with db.begin() as conn:
+        found = conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
+        if found is None:
+            conn.execute(insert(meta).values(key=key, value=version))
+        elif found != version:
+            raise SchemaMismatch(found, version, key)

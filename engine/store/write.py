@@ -1,0 +1,146 @@
+"""Writing one :class:`Change`: the instance row under its event sequence, the hash-chained event,
+the outbox messages and the timers of the changed clocks — in the caller's transaction.
+
+Statements are built once with bound parameters: building them per call with literal values cost
+more than executing them (SQLAlchemy constructs and cache-keys every value each time).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from engine.audit import EventFields
+from engine.clocks.deadline import WorkingCalendar
+from engine.clocks.record import ClockRecord
+from engine.clocks.timers import derive
+from engine.definition.model import WorkflowDefinition
+from engine.errors import ConcurrentUpdate
+from engine.store import tables
+from engine.transition.change import Change
+
+_I = tables.instances
+_ROW = ("state", "data", "clocks", "version", "seq", "last_hash", "updated_at", "closed_at")
+_UPDATE_INSTANCE = (
+    update(_I).where(_I.c.id == bindparam("b_id"), _I.c.seq == bindparam("b_expected"))
+    .values({c: bindparam(f"b_{c}") for c in _ROW}))
+_INSERT_INSTANCE = insert(_I)
+_INSERT_EVENT = insert(tables.events)
+_INSERT_OUTBOX = insert(tables.outbox)
+_INSERT_TIMERS = insert(tables.timers)
+
+
+def write(conn: Connection, change: Change, now: datetime, definition: WorkflowDefinition,
+          cal: WorkingCalendar) -> None:
+    """Persist ``change``; raises :class:`ConcurrentUpdate` if another writer came first."""
+    fields = _event_fields(change, now)
+    digest = fields.hash()
+    _write_row(conn, change, now, digest)
+    conn.execute(_INSERT_EVENT, dict(
+        vars(fields), hash=digest, agency=change.agency, workflow=change.workflow))
+    _queue(conn, change, now)
+    if change.closed:
+        cancel_timers(conn, change.instance_id, None, now)
+    else:
+        reschedule(conn, change, definition, cal, now)
+
+
+def write_new(conn: Connection, change: Change, now: datetime, definition: WorkflowDefinition,
+              cal: WorkingCalendar) -> bool:
+    """Persist a starting change; ``False`` (and nothing usable written: the caller must roll
+    back) if the agency already has an instance of the workflow with its business key."""
+    key = change.business_key
+    if key is not None and conn.execute(select(_I.c.id).where(
+            _I.c.agency == change.agency, _I.c.workflow == change.workflow,
+            _I.c.business_key == key)).first() is not None:
+        return False
+    try:
+        write(conn, change, now, definition, cal)
+    except IntegrityError:
+        if key is None:
+            raise
+        return False
+    return True
+
+
+def _event_fields(change: Change, now: datetime) -> EventFields:
+    return EventFields(
+        instance_id=change.instance_id, seq=change.seq, trigger=change.trigger,
+        from_state=change.from_state, to_state=change.to_state, actor_id=change.actor_id,
+        actor_role=change.actor_role, event_time=now, recorded_at=now, data=change.event_data,
+        prev_hash=change.prev_hash)
+
+
+def _write_row(conn: Connection, change: Change, now: datetime, digest: str) -> None:
+    row = dict(state=change.to_state, data=change.data,
+               clocks={n: r.to_json() for n, r in change.clocks.items()},
+               version=change.version, seq=change.seq, last_hash=digest, updated_at=now,
+               closed_at=now if change.closed else None)
+    if change.seq == 1:
+        conn.execute(_INSERT_INSTANCE, dict(
+            row, id=change.instance_id, agency=change.agency, workflow=change.workflow,
+            definition_version=change.definition_version, created_at=now,
+            business_key=change.business_key))
+        return
+    done = conn.execute(_UPDATE_INSTANCE, {
+        "b_id": change.instance_id, "b_expected": change.seq - 1,
+        **{f"b_{k}": v for k, v in row.items()}})
+    if done.rowcount != 1:
+        actual = conn.execute(select(_I.c.version).where(_I.c.id == change.instance_id)).scalar()
+        raise ConcurrentUpdate(change.instance_id, change.read_version, actual)
+
+
+def _queue(conn: Connection, change: Change, now: datetime) -> None:
+    payload = dict(instance_id=change.instance_id, workflow=change.workflow, seq=change.seq,
+                   trigger=change.trigger, from_state=change.from_state,
+                   to_state=change.to_state, actor_id=change.actor_id,
+                   actor_role=change.actor_role, data=change.event_data)
+    rows = [dict(topic="event", payload=payload)]
+    rows += [dict(topic=topic, payload=body) for topic, body in change.messages]
+    params = [dict(r, instance_id=change.instance_id, seq=change.seq, agency=change.agency,
+                   workflow=change.workflow, trigger=change.trigger, attempts=0,
+                   next_attempt_at=now) for r in rows]
+    conn.execute(_INSERT_OUTBOX, params[0] if len(params) == 1 else params)
+
+
+def reschedule(conn: Connection, change: Change, definition: WorkflowDefinition,
+               cal: WorkingCalendar, now: datetime) -> None:
+    """Cancel the pending timers of each changed clock and write the ones it needs now."""
+    changed: Mapping[str, ClockRecord] = change.changed_clocks
+    if not changed:
+        return
+    cancel_timers(conn, change.instance_id, changed.keys(), now)
+    rows = [dict(r, instance_id=change.instance_id, agency=change.agency,
+                 workflow=change.workflow, state=change.to_state, status="pending", attempts=0)
+            for name, rec in changed.items() for r in derive(definition.clock(name), rec, cal, now)]
+    if rows:
+        conn.execute(_INSERT_TIMERS, rows)
+
+
+def cancel_timers(conn: Connection, instance_id: str, clocks: Iterable[str] | None,
+                  now: datetime) -> None:
+    """Cancel pending timers of an instance (of the given clocks, or all of them)."""
+    t = tables.timers
+    stmt = update(t).where(t.c.instance_id == instance_id, t.c.status == "pending")
+    if clocks is not None:
+        stmt = stmt.where(t.c.clock.in_(list(clocks)))
+    conn.execute(stmt.values(status="cancelled", fired_at=now))
+
+
+def settle_timer(conn: Connection, timer_id: int, status: str, now: datetime) -> None:
+    """Mark a claimed timer fired or cancelled."""
+    t = tables.timers
+    conn.execute(update(t).where(t.c.id == timer_id).values(status=status, fired_at=now))
+
+
+def timer_failed(conn: Connection, timer_id: int, attempts: int, error: str, failed: bool,
+                 due_at: datetime) -> None:
+    """Record a failed attempt: pending again at ``due_at``, or parked as ``failed``."""
+    t = tables.timers
+    conn.execute(update(t).where(t.c.id == timer_id).values(
+        attempts=attempts, last_error=error, status="failed" if failed else "pending",
+        due_at=due_at))

@@ -1,0 +1,183 @@
+"""Deciding a transition: from (stored instance, trigger, actor, data) to the :class:`Change`.
+
+The steps run in the order the law of refusals needs: is the trigger valid here, may this actor
+fire it, does the data fit, do the guards allow it, what do the clock effects and actions make of
+it. Nothing here writes except through the context's port, and all of it runs inside the caller's
+transaction, so a refusal anywhere leaves no trace.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from engine.actor import Actor
+from engine.audit import GENESIS
+from engine.clocks.deadline import WorkingCalendar
+from engine.clocks.effects import apply_clocks
+from engine.clocks.record import ClockEffectError, ClockLimitReached, ClockRecord
+from engine.definition.model import Transition
+from engine.errors import GuardRejected, InvalidData, InvalidTransition, PermissionDenied
+from engine.timesource import local_date
+from engine.transition.change import Change, StoredInstance
+from engine.transition.compile import CompiledDefinition
+from engine.transition.context import TransitionContext, TransitionPort
+
+
+def decide_start(compiled: CompiledDefinition, port: TransitionPort, actor: Actor,
+                 data: Mapping[str, Any] | None, business_key: str | None, now: datetime,
+                 cal: WorkingCalendar, agency: str) -> Change:
+    """The change that starts an instance; raises the refusals of :func:`decide_fire`."""
+    start = compiled.start
+    role = check_role([start], start.trigger, actor, None)
+    ctx = _context(compiled, port, instance_id=str(uuid.uuid4()), state=None,
+                   trigger=start.trigger, actor=actor, data=data, instance_data={}, clocks={},
+                   now=now, cal=cal, agency=agency)
+    if not compiled.check_start(ctx):
+        guard, reason = ctx.rejections[0]
+        raise GuardRejected("(new)", "(none)", start.trigger, guard, reason)
+    changed = _clocks(ctx, start, entered=True)
+    updates = run_actions(compiled, ctx, start)
+    assert start.dest is not None
+    return Change(
+        instance_id=ctx.instance_id, agency=agency, workflow=compiled.definition.name,
+        definition_version=compiled.definition.version, seq=1, version=1, read_version=0,
+        trigger=start.trigger, from_state=None, to_state=start.dest, actor_id=actor.id,
+        actor_role=role, data=merged_data({}, start, ctx.data, updates),
+        event_data={**ctx.data, **updates}, clocks=changed, changed_clocks=changed,
+        closed=False, prev_hash=GENESIS, business_key=business_key, messages=ctx.messages)
+
+
+def decide_fire(compiled: CompiledDefinition, port: TransitionPort, row: StoredInstance,
+                trigger: str, actor: Actor, data: Mapping[str, Any] | None, now: datetime,
+                cal: WorkingCalendar) -> Change:
+    """The change ``trigger`` makes; raises :class:`InvalidTransition`, :class:`PermissionDenied`,
+    :class:`InvalidData` or :class:`GuardRejected`, in that order of checking."""
+    if row.closed:
+        raise InvalidTransition(row.id, row.state, trigger, (), "the instance is closed")
+    candidates = compiled.candidates(row.state, trigger)
+    if not candidates:
+        raise InvalidTransition(row.id, row.state, trigger, compiled.valid_triggers(row.state))
+    check_role(candidates, trigger, actor, row.id)
+    ctx = _context(compiled, port, instance_id=row.id, state=row.state, trigger=trigger,
+                   actor=actor, data=data, instance_data=row.data, clocks=row.records, now=now,
+                   cal=cal, agency=row.agency)
+    transition, new_state = select_transition(compiled, ctx)
+    role = actor.role_for(transition.roles)
+    if role is None:
+        raise PermissionDenied(row.id, trigger, actor.id, actor.roles, transition.roles)
+    changed = _clocks(ctx, transition, entered=transition.dest is not None)
+    updates = run_actions(compiled, ctx, transition)
+    return Change(
+        instance_id=row.id, agency=row.agency, workflow=row.workflow,
+        definition_version=row.definition_version, seq=row.seq + 1, version=row.version + 1,
+        read_version=row.version, trigger=trigger, from_state=row.state, to_state=new_state,
+        actor_id=actor.id, actor_role=role,
+        data=merged_data(row.data, transition, ctx.data, updates),
+        event_data={**ctx.data, **updates}, clocks={**row.records, **changed},
+        changed_clocks=changed, closed=new_state in compiled.definition.terminal_states,
+        prev_hash=row.last_hash, business_key=row.business_key, messages=ctx.messages)
+
+
+def decide_mark(row: StoredInstance, trigger: str, actor: Actor, data: dict[str, Any],
+                clocks: Mapping[str, ClockRecord] | None = None) -> Change:
+    """An engine event that changes no state: a reminder, an overdue mark, a moved deadline."""
+    changed = dict(clocks or {})
+    return Change(
+        instance_id=row.id, agency=row.agency, workflow=row.workflow,
+        definition_version=row.definition_version, seq=row.seq + 1, version=row.version,
+        read_version=row.version, trigger=trigger, from_state=row.state, to_state=row.state,
+        actor_id=actor.id, actor_role=actor.role_for(()) or "", data=dict(row.data),
+        event_data=data, clocks={**row.records, **changed}, changed_clocks=changed,
+        closed=False, prev_hash=row.last_hash, business_key=row.business_key)
+
+
+def _context(compiled: CompiledDefinition, port: TransitionPort, *, instance_id: str,
+             state: str | None, trigger: str, actor: Actor, data: Mapping[str, Any] | None,
+             instance_data: Mapping[str, Any], clocks: Mapping[str, ClockRecord],
+             now: datetime, cal: WorkingCalendar, agency: str) -> TransitionContext:
+    event_data, model = validate_data(compiled, trigger, data, instance_id)
+    return TransitionContext(
+        instance_id=instance_id, definition=compiled.definition, state=state, trigger=trigger,
+        actor=actor, data=event_data, model=model, instance_data=instance_data,
+        clock_records=clocks, now=now, today=local_date(now), calendar=cal, port=port,
+        agency=agency)
+
+
+def check_role(candidates: list[Transition], trigger: str, actor: Actor,
+               instance_id: str | None) -> str:
+    """The role the actor fires under; raises :class:`PermissionDenied` if it holds none."""
+    allowed = sorted({r for t in candidates for r in t.roles})
+    role = actor.role_for(allowed)
+    if role is None:
+        raise PermissionDenied(instance_id, trigger, actor.id, actor.roles, allowed)
+    return role
+
+
+def validate_data(compiled: CompiledDefinition, trigger: str, data: Mapping[str, Any] | None,
+                  instance_id: str | None) -> tuple[dict[str, Any], BaseModel | None]:
+    """The trigger's data checked against its model; raises :class:`InvalidData` per field."""
+    model = compiled.models.get(trigger)
+    raw = dict(data or {})
+    if model is None:
+        return raw, None
+    try:
+        obj = model.model_validate(raw)
+    except ValidationError as exc:
+        errors = [{"field": ".".join(str(p) for p in e["loc"]) or "(data)", "message": e["msg"],
+                   "type": e["type"]} for e in exc.errors()]
+        raise InvalidData(trigger, errors, instance_id) from None
+    return obj.model_dump(mode="json", exclude_none=True), obj
+
+
+def select_transition(compiled: CompiledDefinition, ctx: TransitionContext
+                      ) -> tuple[Transition, str]:
+    """Let the machine run the guards (the caller has checked the trigger and the roles)."""
+    assert ctx.state is not None
+    chosen = compiled.select(ctx)
+    if chosen is None:
+        guard, reason = ctx.rejections[0] if ctx.rejections else ("?", "no transition applies")
+        raise GuardRejected(ctx.instance_id, ctx.state, ctx.trigger, guard, reason)
+    return chosen
+
+
+def _clocks(ctx: TransitionContext, transition: Transition, entered: bool
+            ) -> dict[str, ClockRecord]:
+    try:
+        return apply_clocks(ctx.definition, transition, ctx.clock_records, ctx.data, ctx.today,
+                            ctx.calendar, entered=entered)
+    except ClockLimitReached as exc:
+        raise GuardRejected(ctx.instance_id, ctx.state or "-", ctx.trigger,
+                            f"clock {exc.clock}", str(exc)) from None
+    except ClockEffectError as exc:
+        raise InvalidData(ctx.trigger, [{"field": exc.field or "(event date)",
+                                         "message": str(exc)}], ctx.instance_id) from None
+
+
+def run_actions(compiled: CompiledDefinition, ctx: TransitionContext,
+                transition: Transition) -> dict[str, Any]:
+    """Run the transition's actions in order; their returned updates merge into the data."""
+    updates: dict[str, Any] = {}
+    for name in transition.actions:
+        result = compiled.actions[name](ctx)
+        if result:
+            updates.update(result)
+    return updates
+
+
+def merged_data(base: Mapping[str, Any], transition: Transition, event_data: dict[str, Any],
+                updates: Mapping[str, Any]) -> dict[str, Any]:
+    """The instance's data after the event: its data merged (or under ``data_key``), then the
+    actions' updates."""
+    data = dict(base)
+    if transition.merge_data:
+        if transition.data_key:
+            data[transition.data_key] = event_data
+        else:
+            data.update(event_data)
+    data.update(updates)
+    return data
