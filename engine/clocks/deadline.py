@@ -111,9 +111,14 @@ def used_units(rec: ClockRecord, unit: str, cal: WorkingCalendar, today: date) -
     return used
 
 
-def deadline(rec: ClockRecord, clock: Clock, cal: WorkingCalendar, today: date) -> Deadline:
-    """The snapshot of a clock on ``today`` (an Asia/Shanghai date)."""
-    due = due_date(rec, clock.unit, cal)
+def deadline(rec: ClockRecord, clock: Clock, cal: WorkingCalendar, today: date,
+             announced_now: bool = False) -> Deadline:
+    """The snapshot of a clock on ``today`` (an Asia/Shanghai date).
+
+    ``announced_now`` says the record's due date was announced on this very calendar a moment
+    ago (by the transition that changed it), so it is read, not computed again.
+    """
+    due = rec.due_on if announced_now else due_date(rec, clock.unit, cal)
     used = used_units(rec, clock.unit, cal, today)
     end = due or today
     provisional = _provisional(clock.unit, cal, rec.started_on, end)

@@ -8,7 +8,7 @@ read and write it opens sees that agency's rows only.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -92,12 +92,13 @@ class Core:
         except Exception:  # delivery is retried from the outbox on the next round
             log.exception("delivering committed events failed; they stay in the outbox")
 
-    def deadlines(self, compiled: CompiledDefinition, records: Mapping[str, ClockRecord]
-                  ) -> dict[str, Deadline]:
-        """Each started clock's deadline as of today (Beijing)."""
+    def deadlines(self, compiled: CompiledDefinition, records: Mapping[str, ClockRecord],
+                  announced: Collection[str] = ()) -> dict[str, Deadline]:
+        """Each started clock's deadline as of today (Beijing); the ``announced`` clocks were just
+        changed and carry a fresh due date."""
         today = local_date(self.now())
         d = compiled.definition
-        return {name: deadline(rec, d.clock(name), self.calendar, today)
+        return {name: deadline(rec, d.clock(name), self.calendar, today, name in announced)
                 for name, rec in records.items() if rec.started_on}
 
     def snapshot(self, row: StoredInstance) -> Instance:

@@ -158,7 +158,8 @@ class Engine:
             definition_version=change.definition_version, state=change.to_state,
             data=change.data, version=change.version, business_key=change.business_key,
             created_at=created_at, updated_at=now, closed_at=now if change.closed else None,
-            deadlines=self.core.deadlines(compiled, change.clocks), agency=change.agency)
+            deadlines=self.core.deadlines(compiled, change.clocks, change.changed_clocks),
+            agency=change.agency)
 
     # reading -----------------------------------------------------------------------------
     def get(self, instance_id: str) -> Instance:

@@ -32,6 +32,10 @@ _INSERT_INSTANCE = insert(_I)
 _INSERT_EVENT = insert(tables.events)
 _INSERT_OUTBOX = insert(tables.outbox)
 _INSERT_TIMERS = insert(tables.timers)
+_T = tables.timers
+_CANCEL_ALL = (update(_T).where(_T.c.instance_id == bindparam("b_id"), _T.c.status == "pending")
+               .values(status="cancelled", fired_at=bindparam("b_now")))
+_CANCEL_CLOCKS = _CANCEL_ALL.where(_T.c.clock.in_(bindparam("b_clocks", expanding=True)))
 
 
 def write(conn: Connection, change: Change, now: datetime, definition: WorkflowDefinition,
@@ -124,11 +128,11 @@ def reschedule(conn: Connection, change: Change, definition: WorkflowDefinition,
 def cancel_timers(conn: Connection, instance_id: str, clocks: Iterable[str] | None,
                   now: datetime) -> None:
     """Cancel pending timers of an instance (of the given clocks, or all of them)."""
-    t = tables.timers
-    stmt = update(t).where(t.c.instance_id == instance_id, t.c.status == "pending")
-    if clocks is not None:
-        stmt = stmt.where(t.c.clock.in_(list(clocks)))
-    conn.execute(stmt.values(status="cancelled", fired_at=now))
+    if clocks is None:
+        conn.execute(_CANCEL_ALL, {"b_id": instance_id, "b_now": now})
+    else:
+        conn.execute(_CANCEL_CLOCKS, {"b_id": instance_id, "b_now": now,
+                                      "b_clocks": list(clocks)})
 
 
 def settle_timer(conn: Connection, timer_id: int, status: str, now: datetime) -> None:
