@@ -10,8 +10,9 @@ from typing import Any
 
 from engine import Registry
 from engine.context import TransitionContext
+from workflows.common.numbering import next_number
 from workflows.disclosure_request.outcomes import OutcomeGroup, outcome
-from workflows.disclosure_request.register_number import DEFAULT_TEMPLATE, format_register_number
+from workflows.disclosure_request.register_number import DEFAULT_TEMPLATE, RegisterNumberFormat
 
 rules = Registry()
 guard, action = rules.guard, rules.action
@@ -130,8 +131,8 @@ def assign_register_number(ctx: TransitionContext) -> dict[str, Any]:
     """登记制: every application gets a number, counted per year of receipt."""
     year = date.fromisoformat(ctx.data["received_on"]).year
     template = ctx.definition.settings.get("register_number_template", DEFAULT_TEMPLATE)
-    seq = ctx.next_sequence(f"{ctx.definition.name}:{year}")
-    return {"register_number": format_register_number(year, seq, template)}
+    number = next_number(ctx, ctx.definition.name, year, RegisterNumberFormat(template))
+    return {"register_number": number}
 
 
 @action("open_consultation")
