@@ -58,10 +58,10 @@ def test_unclear_after_correction_is_refused_without_a_correction(shared_db: str
     story = story_in(shared_db, "assigned")
     unclear = {"outcome": "unavailable.unclear_after_correction", "convenience": CONVENIENCE}
     error = _refused(story, "propose", "2025-11-10", GuardRejected, **unclear)
-    assert error.guard == "unclear_only_after_correction"  # type: ignore[attr-defined]
+    assert error.guard == "disclosure_request.unclear_only_after_correction"  # type: ignore[attr-defined]
     on_the_spot = Story(shared_db, "2025-11-03")
     error = _refused(on_the_spot, "reply_on_the_spot", "2025-11-03", GuardRejected, **unclear)
-    assert error.guard == "unclear_only_after_correction"  # type: ignore[attr-defined]
+    assert error.guard == "disclosure_request.unclear_only_after_correction"  # type: ignore[attr-defined]
 
 
 def test_unclear_after_correction_is_allowed_once_corrected(shared_db: str) -> None:
@@ -133,7 +133,7 @@ def test_a_well_founded_third_party_objection_blocks_disclosure(shared_db: str) 
                         ("partially_disclosed", {"withheld_parts": ["报价"],
                                                  "legal_basis": LEGAL_BASIS})):
         error = _refused(story, "propose", "2025-11-11", GuardRejected, outcome=code, **extra)
-        assert error.guard == "third_party_objection"  # type: ignore[attr-defined]
+        assert error.guard == "disclosure_request.third_party_objection"  # type: ignore[attr-defined]
         assert THIRD_PARTY["name"] in str(error)
     story.fire("propose", "2025-11-11", outcome="withheld.third_party_rights",
                legal_basis=LEGAL_BASIS)
@@ -170,7 +170,7 @@ def test_opinions_are_received_only_when_every_consulted_party_answered(shared_d
     story = _consulted(shared_db, THIRD_PARTY, AGENCY)
     agree = {"party": THIRD_PARTY["name"], "agrees": True}
     error = _refused(story, "receive_opinions", "2025-11-10", GuardRejected, opinions=[agree])
-    assert error.guard == "all_parties_answered"  # type: ignore[attr-defined]
+    assert error.guard == "disclosure_request.all_parties_answered"  # type: ignore[attr-defined]
     assert AGENCY["name"] in str(error)
     stranger = {"party": "某律师事务所", "agrees": True}
     _refused(story, "receive_opinions", "2025-11-10", GuardRejected,

@@ -1,12 +1,14 @@
 """The disclosure request workflow (依申请公开): definition, rules, data models, fees, outcomes.
 
 ``register(engine)`` makes the workflow available on an engine: its guards, actions and data
-models go into the engine's registry and its definition is registered (and stored).
+models go into the engine's registry, under names qualified with ``disclosure_request.``, and its
+definition is registered (and stored).
 """
 
 from __future__ import annotations
 
 from engine import Engine, Registry, WorkflowDefinition
+from workflows.common.names import prefixed
 from workflows.disclosure_request.definition import NAME, definition
 from workflows.disclosure_request.models import MODELS
 from workflows.disclosure_request.rules import rules
@@ -16,8 +18,9 @@ def registry() -> Registry:
     """The guards, actions and models the definition names."""
     reg = Registry()
     reg.update(rules)
+    models = prefixed(reg, NAME)
     for trigger, model in MODELS.items():
-        reg.model(f"{NAME}.{trigger}", model)
+        models.model(trigger, model)
     return reg
 
 

@@ -8,6 +8,7 @@ extension 33, fees 42 (国办函〔2020〕109号).
 from __future__ import annotations
 
 from engine import Clock, ClockEffect, State, Title, Transition, WorkflowDefinition
+from workflows.common.names import qualified
 from workflows.disclosure_request.models import MODELS
 
 NAME = "disclosure_request"
@@ -52,7 +53,9 @@ def _fx(clock: str, op: str, date_field: str | None = None, **kw: int) -> ClockE
 
 def _t(trigger: str, sources: tuple[str, ...], dest: str | None, roles: tuple[str, ...],
        zh: str, en: str, **kw: object) -> Transition:
-    data = f"{NAME}.{trigger}" if trigger in MODELS else None
+    data = qualified(NAME, trigger) if trigger in MODELS else None
+    for kind in ("guards", "actions"):
+        kw[kind] = tuple(qualified(NAME, n) for n in kw.get(kind, ()))  # type: ignore[attr-defined]
     return Transition(trigger, sources, dest, roles=roles, data=data, title=Title(zh, en),
                       **kw)  # type: ignore[arg-type]
 

@@ -1,6 +1,8 @@
 """Guards and actions of the disclosure request workflow: the law's rules, each cited.
 
-Guards return ``None`` to allow or the reason for refusing; actions return data updates.
+Guards return ``None`` to allow or the reason for refusing; actions return data updates. They are
+registered under the workflow's name (``disclosure_request.correction_once``), as the definition
+names them, so that other workflows may use the same bare names.
 """
 
 from __future__ import annotations
@@ -10,12 +12,15 @@ from typing import Any
 
 from engine import Registry
 from engine.context import TransitionContext
+from workflows.common.names import prefixed
 from workflows.common.numbering import next_number
+from workflows.disclosure_request.definition import NAME
 from workflows.disclosure_request.outcomes import OutcomeGroup, outcome
 from workflows.disclosure_request.register_number import DEFAULT_TEMPLATE, RegisterNumberFormat
 
 rules = Registry()
-guard, action = rules.guard, rules.action
+_named = prefixed(rules, NAME)
+guard, action = _named.guard, _named.action
 
 LAPSE_OUTCOMES = {
     "correction_lapsed": "other.no_correction",
