@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from engine import Registry
 
-__all__ = ["SEPARATOR", "Prefixed", "prefixed", "qualified"]
+__all__ = ["SEPARATOR", "Prefixed", "checked_prefix", "prefixed", "qualified"]
 
 SEPARATOR = "."
 """Between the workflow's name and a callable's own name."""
@@ -26,15 +26,16 @@ SEPARATOR = "."
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _check_prefix(prefix: str) -> None:
-    """A prefix is a workflow's name: not empty, and without the separator."""
+def checked_prefix(prefix: str) -> str:
+    """``prefix`` if it can qualify names: a workflow's name, not empty and without a dot."""
     if not isinstance(prefix, str) or not prefix or SEPARATOR in prefix:
         raise ValueError(f"a name prefix is a workflow name without {SEPARATOR!r}, got {prefix!r}")
+    return prefix
 
 
 def qualified(prefix: str, name: str) -> str:
     """``prefix.name``, or ``name`` unchanged when it already contains a dot."""
-    _check_prefix(prefix)
+    checked_prefix(prefix)
     if not isinstance(name, str) or not name:
         raise ValueError(f"a guard, action or model name must be a non-empty string, got {name!r}")
     return name if SEPARATOR in name else f"{prefix}{SEPARATOR}{name}"
@@ -52,7 +53,7 @@ class Prefixed:
     prefix: str
 
     def __post_init__(self) -> None:
-        _check_prefix(self.prefix)
+        checked_prefix(self.prefix)
 
     def guard(self, name: str) -> Callable[[F], F]:
         """Decorator: register a guard as ``prefix.name``."""
