@@ -23,8 +23,9 @@ from tests.workflows.dump import (  # noqa: F401
     unchanged,
 )
 from tests.workflows.story import HANDLER, REGISTRAR, Story, at, payload
-from workflows import register_all
+from workflows import disclosure_request, register_all
 from workflows.disclosure_request.outcomes import OutcomeGroup, outcomes_in_group
+from workflows.disclosure_request.register_number import RegisterNumberError
 
 THIRD_PARTY = {"name": "某科技有限公司", "kind": "third_party"}
 AGENCY = {"name": "市发展和改革委员会", "kind": "agency"}
@@ -291,3 +292,19 @@ def test_only_the_current_consultation_decides_whether_an_objection_blocks(db_ur
     assert story.now.data["consultation_lapse"] == {THIRD_PARTY["name"]: "agency_decides"}
     story.fire("propose", "2025-12-03", outcome="disclosed")
     assert story.now.state == "leader_review"
+
+
+def test_an_agency_numbers_with_its_own_template(db_url: str) -> None:
+    """An agency's register number template (a definition setting) numbers its requests, counted
+    per year of receipt like the default; a template that could not number them is refused when
+    the definition is made, not at the first registration."""
+    engine = Engine(db_url, clock=ManualClock(at("2026-01-05")))
+    template = "晋工信依申〔{year}〕{seq:03d}号"
+    disclosure_request.register(engine, disclosure_request.definition(
+        register_number_template=template))
+    numbers = [engine.start("disclosure_request", REGISTRAR, payload("register", day))
+               .data["register_number"] for day in ("2026-01-05", "2026-01-05")]
+    assert numbers == ["晋工信依申〔2026〕001号", "晋工信依申〔2026〕002号"]
+    with pytest.raises(RegisterNumberError, match="must contain {seq}"):
+        disclosure_request.definition(register_number_template="晋工信依申〔{year}〕号")
+

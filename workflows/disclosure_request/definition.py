@@ -10,6 +10,7 @@ from __future__ import annotations
 from engine import Clock, State, Title, Transition, WorkflowDefinition
 from workflows.common.build import Builder, ClockOps
 from workflows.disclosure_request.models import MODELS
+from workflows.disclosure_request.register_number import validate_template
 
 NAME = "disclosure_request"
 REGISTRAR, HANDLER, OFFICE_HEAD, LEADER, APPLICANT, SYSTEM = (
@@ -125,12 +126,13 @@ def definition(version: int = 1, *, fee_pauses_reply: bool = True,
     """The disclosure request definition.
 
     ``fee_pauses_reply``: whether the time from fee notice to payment is left out of the reply
-    period (the text at hand does not settle it; on by default).
+    period (the text at hand does not settle it; on by default). ``register_number_template``:
+    the agency's own register number template (登记号, checked here), else the default.
     """
     settings: dict[str, object] = {"fee_pauses_reply": fee_pauses_reply,
                                    "label_field": "register_number"}
     if register_number_template:
-        settings["register_number_template"] = register_number_template
+        settings["register_number_template"] = validate_template(register_number_template)
     return WorkflowDefinition(
         name=NAME, version=version, title=Title("依申请公开", "Disclosure request"),
         states=STATES, transitions=_transitions(fee_pauses_reply), clocks=CLOCKS,
