@@ -46,10 +46,10 @@ def test_example_runs(script: Path, tmp_path: Path) -> None:
 
 
 def test_demo_story_deadlines_worked_by_hand(tmp_path: Path) -> None:
-    """The demo's dates, counted by hand from the 2025 schedule (国务院办公厅关于2025年部分节假日安排的通知):
-    corrected request received 2025-09-30, consultation 09-30..10-15 leaves out nothing counted
-    before it; 20 working days after 10-15 end on 11-12; the extension (条例 33) adds 20 working
-    days after 11-12, ending on 12-10."""
+    """The demo's dates, counted by hand from the 2025 schedule
+    (国务院办公厅关于2025年部分节假日安排的通知): corrected request received 2025-09-30,
+    consultation 09-30..10-15 leaves out nothing counted before it; 20 working days after 10-15
+    end on 11-12; the extension (条例 33) adds 20 working days after 11-12, ending on 12-10."""
     script = ROOT / "examples" / "disclosure_request.py"
     out = subprocess.run([sys.executable, str(script), str(tmp_path / "demo.db")],
                          capture_output=True, text=True, timeout=120, check=True).stdout

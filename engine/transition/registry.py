@@ -6,7 +6,8 @@ definition is registered. A workflow keeps its names under its own prefix (``Reg
 ``disclosure_request.correction_once``), so two workflows never take each other's names; a name
 given twice to different objects raises :class:`DefinitionError` naming both. Guards are pure:
 ``guard(ctx) -> None`` to allow, or a reason string to refuse. Actions run inside the transition's
-transaction and may return data updates for the instance; anything that leaves the database goes through ``ctx.emit`` (the outbox).
+transaction and may return data updates for the instance; anything that leaves the database goes
+through ``ctx.emit`` (the outbox).
 """
 
 from __future__ import annotations
@@ -27,6 +28,20 @@ Action = Callable[["TransitionContext"], "Mapping[str, Any] | None"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+SEPARATOR = "."
+
+
+def qualify(prefix: str, name: str) -> str:
+    """``prefix.name``, or ``name`` unchanged when it already holds a dot (another workflow's or a
+    shared callable); no prefix leaves every name as it is. Raises ``ValueError`` for an empty
+    name or a prefix that holds a dot."""
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"a guard, action or model name must be a non-empty string, got {name!r}")
+    if not isinstance(prefix, str) or SEPARATOR in prefix:
+        raise ValueError(f"a name prefix is a workflow name without {SEPARATOR!r}, got {prefix!r}")
+    return name if not prefix or SEPARATOR in name else f"{prefix}{SEPARATOR}{name}"
+
+
 @dataclass
 class Registry:
     """Name → callable (or model) tables; one per embedding application is usual."""
@@ -36,9 +51,12 @@ class Registry:
     models: dict[str, type[BaseModel]] = field(default_factory=dict)
     prefix: str = ""
 
+    def __post_init__(self) -> None:
+        qualify(self.prefix, "check")
+
     def qualified(self, name: str) -> str:
         """``name`` under this registry's prefix (a name already holding a dot is kept)."""
-        return f"{self.prefix}.{name}" if self.prefix and "." not in name else name
+        return qualify(self.prefix, name)
 
     def guard(self, name: str) -> Callable[[F], F]:
         """Decorator: register a guard under ``name``."""
@@ -76,7 +94,7 @@ class Registry:
     def _put(table: dict[str, Any], kind: str, name: str, value: Any) -> None:
         held = table.get(name, value)
         if held is not value:
-            raise DefinitionError(name, None, [
+            raise DefinitionError(name.split(SEPARATOR)[0], None, [
                 f"{kind} {name!r} is registered to both {_origin(held)} and {_origin(value)}"])
         table[name] = value
 

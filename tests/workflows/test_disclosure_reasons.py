@@ -45,7 +45,7 @@ def test_unreasonable_reasons_allow_not_processing(shared_db: str) -> None:
     story.fire("receive_reasons", "2025-11-10", reasonable=False)
     with pytest.raises(GuardRejected) as refused, unchanged(story.engine):
         story.fire("set_reply_period", "2025-11-11")
-    assert refused.value.guard == "reasons_found_reasonable"
+    assert refused.value.guard == "disclosure_request.reasons_found_reasonable"
     story.fire("propose", "2025-11-11", outcome="not_processed.excessive",
                reasons="一个月内就同类信息提出四十余项申请，未说明正当理由")
     story.fire("approve", "2025-11-12")
@@ -66,4 +66,4 @@ def test_excessive_needs_reasons_found_unreasonable(shared_db: str,
     with pytest.raises(GuardRejected) as refused, unchanged(story.engine):
         story.fire("propose", "2025-11-11", outcome="not_processed.excessive",
                    reasons="申请数量明显超过合理范围")
-    assert refused.value.guard == "excessive_only_after_reasons"
+    assert refused.value.guard == "disclosure_request.excessive_only_after_reasons"

@@ -23,8 +23,9 @@ from tests.workflows.dump import (  # noqa: F401
     unchanged,
 )
 from tests.workflows.story import HANDLER, REGISTRAR, Story, at, payload
-from workflows import register_all
+from workflows import disclosure_request, register_all
 from workflows.disclosure_request.outcomes import OutcomeGroup, outcomes_in_group
+from workflows.disclosure_request.register_number import RegisterNumberError
 
 THIRD_PARTY = {"name": "某科技有限公司", "kind": "third_party"}
 AGENCY = {"name": "市发展和改革委员会", "kind": "agency"}
@@ -58,10 +59,10 @@ def test_unclear_after_correction_is_refused_without_a_correction(shared_db: str
     story = story_in(shared_db, "assigned")
     unclear = {"outcome": "unavailable.unclear_after_correction", "convenience": CONVENIENCE}
     error = _refused(story, "propose", "2025-11-10", GuardRejected, **unclear)
-    assert error.guard == "unclear_only_after_correction"  # type: ignore[attr-defined]
+    assert error.guard == "disclosure_request.unclear_only_after_correction"  # type: ignore[attr-defined]
     on_the_spot = Story(shared_db, "2025-11-03")
     error = _refused(on_the_spot, "reply_on_the_spot", "2025-11-03", GuardRejected, **unclear)
-    assert error.guard == "unclear_only_after_correction"  # type: ignore[attr-defined]
+    assert error.guard == "disclosure_request.unclear_only_after_correction"  # type: ignore[attr-defined]
 
 
 def test_unclear_after_correction_is_allowed_once_corrected(shared_db: str) -> None:
@@ -133,7 +134,7 @@ def test_a_well_founded_third_party_objection_blocks_disclosure(shared_db: str) 
                         ("partially_disclosed", {"withheld_parts": ["报价"],
                                                  "legal_basis": LEGAL_BASIS})):
         error = _refused(story, "propose", "2025-11-11", GuardRejected, outcome=code, **extra)
-        assert error.guard == "third_party_objection"  # type: ignore[attr-defined]
+        assert error.guard == "disclosure_request.third_party_objection"  # type: ignore[attr-defined]
         assert THIRD_PARTY["name"] in str(error)
     story.fire("propose", "2025-11-11", outcome="withheld.third_party_rights",
                legal_basis=LEGAL_BASIS)
@@ -170,7 +171,7 @@ def test_opinions_are_received_only_when_every_consulted_party_answered(shared_d
     story = _consulted(shared_db, THIRD_PARTY, AGENCY)
     agree = {"party": THIRD_PARTY["name"], "agrees": True}
     error = _refused(story, "receive_opinions", "2025-11-10", GuardRejected, opinions=[agree])
-    assert error.guard == "all_parties_answered"  # type: ignore[attr-defined]
+    assert error.guard == "disclosure_request.all_parties_answered"  # type: ignore[attr-defined]
     assert AGENCY["name"] in str(error)
     stranger = {"party": "某律师事务所", "agrees": True}
     _refused(story, "receive_opinions", "2025-11-10", GuardRejected,
@@ -291,3 +292,19 @@ def test_only_the_current_consultation_decides_whether_an_objection_blocks(db_ur
     assert story.now.data["consultation_lapse"] == {THIRD_PARTY["name"]: "agency_decides"}
     story.fire("propose", "2025-12-03", outcome="disclosed")
     assert story.now.state == "leader_review"
+
+
+def test_an_agency_numbers_with_its_own_template(db_url: str) -> None:
+    """An agency's register number template (a definition setting) numbers its requests, counted
+    per year of receipt like the default; a template that could not number them is refused when
+    the definition is made, not at the first registration."""
+    engine = Engine(db_url, clock=ManualClock(at("2026-01-05")))
+    template = "晋工信依申〔{year}〕{seq:03d}号"
+    disclosure_request.register(engine, disclosure_request.definition(
+        register_number_template=template))
+    numbers = [engine.start("disclosure_request", REGISTRAR, payload("register", day))
+               .data["register_number"] for day in ("2026-01-05", "2026-01-05")]
+    assert numbers == ["晋工信依申〔2026〕001号", "晋工信依申〔2026〕002号"]
+    with pytest.raises(RegisterNumberError, match="must contain {seq}"):
+        disclosure_request.definition(register_number_template="晋工信依申〔{year}〕号")
+

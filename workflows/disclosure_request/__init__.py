@@ -1,7 +1,8 @@
 """The disclosure request workflow (依申请公开): definition, rules, data models, fees, outcomes.
 
 ``register(engine)`` makes the workflow available on an engine: its guards, actions and data
-models go into the engine's registry and its definition is registered (and stored).
+models go into the engine's registry, under names qualified with ``disclosure_request.``, and its
+definition is registered (and stored).
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from workflows.disclosure_request.rules import rules
 
 def registry() -> Registry:
     """The guards, actions and models the definition names."""
-    reg = Registry()
+    reg = Registry(prefix=NAME)
     reg.update(rules)
     for trigger, model in MODELS.items():
-        reg.model(f"{NAME}.{trigger}", model)
+        reg.model(trigger, model)
     return reg
 
 

@@ -7,8 +7,10 @@ extension 33, fees 42 (国办函〔2020〕109号).
 
 from __future__ import annotations
 
-from engine import Clock, ClockEffect, State, Title, Transition, WorkflowDefinition
+from engine import Clock, State, Title, Transition, WorkflowDefinition
+from workflows.common.build import Builder, ClockOps
 from workflows.disclosure_request.models import MODELS
+from workflows.disclosure_request.register_number import validate_template
 
 NAME = "disclosure_request"
 REGISTRAR, HANDLER, OFFICE_HEAD, LEADER, APPLICANT, SYSTEM = (
@@ -45,91 +47,77 @@ CLOCKS = (
           on_expiry="fee_lapsed", expiry_date_field="on"),
 )
 
-
-def _fx(clock: str, op: str, date_field: str | None = None, **kw: int) -> ClockEffect:
-    return ClockEffect(clock, op, date_field, **kw)  # type: ignore[arg-type]
-
-
-def _t(trigger: str, sources: tuple[str, ...], dest: str | None, roles: tuple[str, ...],
-       zh: str, en: str, **kw: object) -> Transition:
-    data = f"{NAME}.{trigger}" if trigger in MODELS else None
-    return Transition(trigger, sources, dest, roles=roles, data=data, title=Title(zh, en),
-                      **kw)  # type: ignore[arg-type]
+REPLY, CORRECTION_NOTICE, CORRECTION = (
+    ClockOps("reply"), ClockOps("correction_notice"), ClockOps("correction"))
+CONSULTATION, FEE_PAYMENT = ClockOps("consultation"), ClockOps("fee_payment")
+_build = Builder(NAME, MODELS)
 
 
 def _transitions(fee_pauses_reply: bool) -> tuple[Transition, ...]:
-    fee_pause = (_fx("reply", "pause", "notified_on"),) if fee_pauses_reply else ()
-    fee_resume = (_fx("reply", "resume", "paid_on"),) if fee_pauses_reply else ()
+    fee_pause = (REPLY.pause("notified_on"),) if fee_pauses_reply else ()
+    fee_resume = (REPLY.resume("paid_on"),) if fee_pauses_reply else ()
+    t = _build.transition
     return (
-        _t("register", (), "registered", (REGISTRAR,), "登记", "Register",
-           actions=("assign_register_number",),
-           effects=(_fx("reply", "start", "received_on"),
-                    _fx("correction_notice", "start", "received_on"))),
-        _t("reply_on_the_spot", ("registered",), "replied", (REGISTRAR,), "当场答复",
-           "Reply on the spot", guards=("unclear_only_after_correction",), data_key="reply",
-           actions=("set_outcome",),
-           effects=(_fx("reply", "stop", "replied_on"),
-                    _fx("correction_notice", "stop", "replied_on"))),
-        _t("accept", ("registered",), "accepted", (REGISTRAR,), "受理", "Accept",
-           merge_data=False),
-        _t("request_correction", ("registered", "accepted"), "awaiting_correction",
-           (HANDLER, REGISTRAR), "补正告知", "Request correction", guards=("correction_once",),
-           data_key="correction", actions=("note_correction_timing",),
-           effects=(_fx("correction_notice", "stop", "notified_on"),
-                    _fx("reply", "stop", "notified_on"),
-                    ClockEffect("correction", "start", "notified_on",
-                                length_field="period_days"))),
-        _t("receive_correction", ("awaiting_correction",), "accepted", (REGISTRAR,), "收到补正",
-           "Receive correction", data_key="corrected",
-           effects=(_fx("correction", "stop", "received_on"),
-                    _fx("reply", "restart", "received_on"))),
-        _t("correction_lapsed", ("awaiting_correction",), "closed", (SYSTEM, REGISTRAR),
-           "逾期未补正", "Correction lapsed", guards=("correction_period_over",),
-           data_key="lapse", actions=("set_outcome",)),
-        _t("assign", ("accepted",), "assigned", (REGISTRAR,), "批转承办处室", "Assign",
-           data_key="assignment", effects=(_fx("correction_notice", "stop", "assigned_on"),)),
-        _t("ask_reasons", ("assigned",), "awaiting_reasons", (HANDLER,), "要求说明理由",
-           "Ask for reasons", data_key="reasons_asked"),
-        _t("receive_reasons", ("awaiting_reasons",), "assigned", (REGISTRAR,), "收到理由说明",
-           "Receive reasons", data_key="reasons"),
-        _t("set_reply_period", ("assigned",), None, (OFFICE_HEAD,), "确定延迟答复期限",
-           "Set a longer reply period", guards=("reasons_found_reasonable",),
-           data_key="longer_period",
-           effects=(ClockEffect("reply", "extend", length_field="extra_days"),)),
-        _t("consult", ("assigned",), "consulting", (HANDLER,), "征求意见", "Consult",
-           data_key="consultation", actions=("open_consultation",),
-           effects=(_fx("reply", "pause", "sent_on"), _fx("consultation", "start", "sent_on"))),
-        _t("receive_opinions", ("consulting",), "assigned", (HANDLER,), "收到意见",
-           "Receive opinions", guards=("all_parties_answered",), data_key="opinions",
-           effects=(_fx("consultation", "stop", "received_on"),
-                    _fx("reply", "resume", "received_on"))),
-        _t("consultation_lapsed", ("consulting",), "assigned", (SYSTEM,), "征求意见逾期",
-           "Consultation lapsed", data_key="consultation_lapsed",
-           actions=("note_lapsed_consultation",),
-           effects=(_fx("consultation", "stop", "on"), _fx("reply", "resume", "on"))),
-        _t("notify_fee", ("assigned",), "awaiting_fee", (HANDLER,), "收费通知", "Notify fee",
-           data_key="fee", effects=(*fee_pause, _fx("fee_payment", "start", "notified_on"))),
-        _t("receive_payment", ("awaiting_fee",), "assigned", (REGISTRAR,), "收到缴费",
-           "Receive payment", data_key="payment",
-           effects=(_fx("fee_payment", "stop", "paid_on"), *fee_resume)),
-        _t("fee_lapsed", ("awaiting_fee",), "closed", (SYSTEM,), "逾期未缴费", "Fee lapsed",
-           data_key="lapse", actions=("set_outcome",)),
-        _t("propose", ("assigned",), "leader_review", (HANDLER,), "提出办理意见", "Propose",
-           guards=("unclear_only_after_correction", "third_party_objection",
-                   "excessive_only_after_reasons"),
-           data_key="proposal"),
-        _t("return_for_revision", ("leader_review",), "assigned", (LEADER,), "退回修改",
-           "Return for revision", data_key="revision"),
-        _t("approve", ("leader_review",), "decided", (LEADER,), "领导批示", "Approve",
-           data_key="approval", actions=("set_outcome",)),
-        _t("extend", REPLY_RUNNING, None, (OFFICE_HEAD,), "延期答复", "Extend",
-           guards=("extend_once_before_deadline",), data_key="extension",
-           effects=(ClockEffect("reply", "extend", by=20, max_times=1),)),
-        _t("reply", ("decided",), "replied", (REGISTRAR,), "书面答复", "Reply",
-           data_key="reply", effects=(_fx("reply", "stop", "replied_on"),)),
-        _t("serve", ("replied",), "closed", (REGISTRAR,), "送达", "Serve", data_key="service"),
-        _t("withdraw", OPEN_STATES, "closed", (APPLICANT, REGISTRAR), "撤回申请", "Withdraw",
-           data_key="withdrawal", actions=("set_outcome",)),
+        t("register", (), "registered", REGISTRAR, ("登记", "Register"),
+          actions="assign_register_number",
+          effects=(REPLY.start("received_on"), CORRECTION_NOTICE.start("received_on"))),
+        t("reply_on_the_spot", "registered", "replied", REGISTRAR,
+          ("当场答复", "Reply on the spot"), guards="unclear_only_after_correction",
+          data_key="reply", actions="set_outcome",
+          effects=(REPLY.stop("replied_on"), CORRECTION_NOTICE.stop("replied_on"))),
+        t("accept", "registered", "accepted", REGISTRAR, ("受理", "Accept"), merge_data=False),
+        t("request_correction", ("registered", "accepted"), "awaiting_correction",
+          (HANDLER, REGISTRAR), ("补正告知", "Request correction"), guards="correction_once",
+          data_key="correction", actions="note_correction_timing",
+          effects=(CORRECTION_NOTICE.stop("notified_on"), REPLY.stop("notified_on"),
+                   CORRECTION.start("notified_on", length_field="period_days"))),
+        t("receive_correction", "awaiting_correction", "accepted", REGISTRAR,
+          ("收到补正", "Receive correction"), data_key="corrected",
+          effects=(CORRECTION.stop("received_on"), REPLY.restart("received_on"))),
+        t("correction_lapsed", "awaiting_correction", "closed", (SYSTEM, REGISTRAR),
+          ("逾期未补正", "Correction lapsed"), guards="correction_period_over",
+          data_key="lapse", actions="set_outcome"),
+        t("assign", "accepted", "assigned", REGISTRAR, ("批转承办处室", "Assign"),
+          data_key="assignment", effects=CORRECTION_NOTICE.stop("assigned_on")),
+        t("ask_reasons", "assigned", "awaiting_reasons", HANDLER,
+          ("要求说明理由", "Ask for reasons"), data_key="reasons_asked"),
+        t("receive_reasons", "awaiting_reasons", "assigned", REGISTRAR,
+          ("收到理由说明", "Receive reasons"), data_key="reasons"),
+        t("set_reply_period", "assigned", None, OFFICE_HEAD,
+          ("确定延迟答复期限", "Set a longer reply period"), guards="reasons_found_reasonable",
+          data_key="longer_period", effects=REPLY.extend(length_field="extra_days")),
+        t("consult", "assigned", "consulting", HANDLER, ("征求意见", "Consult"),
+          data_key="consultation", actions="open_consultation",
+          effects=(REPLY.pause("sent_on"), CONSULTATION.start("sent_on"))),
+        t("receive_opinions", "consulting", "assigned", HANDLER, ("收到意见", "Receive opinions"),
+          guards="all_parties_answered", data_key="opinions",
+          effects=(CONSULTATION.stop("received_on"), REPLY.resume("received_on"))),
+        t("consultation_lapsed", "consulting", "assigned", SYSTEM,
+          ("征求意见逾期", "Consultation lapsed"), data_key="consultation_lapsed",
+          actions="note_lapsed_consultation",
+          effects=(CONSULTATION.stop("on"), REPLY.resume("on"))),
+        t("notify_fee", "assigned", "awaiting_fee", HANDLER, ("收费通知", "Notify fee"),
+          data_key="fee", effects=(*fee_pause, FEE_PAYMENT.start("notified_on"))),
+        t("receive_payment", "awaiting_fee", "assigned", REGISTRAR, ("收到缴费", "Receive payment"),
+          data_key="payment", effects=(FEE_PAYMENT.stop("paid_on"), *fee_resume)),
+        t("fee_lapsed", "awaiting_fee", "closed", SYSTEM, ("逾期未缴费", "Fee lapsed"),
+          data_key="lapse", actions="set_outcome"),
+        t("propose", "assigned", "leader_review", HANDLER, ("提出办理意见", "Propose"),
+          guards=("unclear_only_after_correction", "third_party_objection",
+                  "excessive_only_after_reasons"),
+          data_key="proposal"),
+        t("return_for_revision", "leader_review", "assigned", LEADER,
+          ("退回修改", "Return for revision"), data_key="revision"),
+        t("approve", "leader_review", "decided", LEADER, ("领导批示", "Approve"),
+          data_key="approval", actions="set_outcome"),
+        t("extend", REPLY_RUNNING, None, OFFICE_HEAD, ("延期答复", "Extend"),
+          guards="extend_once_before_deadline", data_key="extension",
+          effects=REPLY.extend(by=20, max_times=1)),
+        t("reply", "decided", "replied", REGISTRAR, ("书面答复", "Reply"), data_key="reply",
+          effects=REPLY.stop("replied_on")),
+        t("serve", "replied", "closed", REGISTRAR, ("送达", "Serve"), data_key="service"),
+        t("withdraw", OPEN_STATES, "closed", (APPLICANT, REGISTRAR), ("撤回申请", "Withdraw"),
+          data_key="withdrawal", actions="set_outcome"),
     )
 
 
@@ -138,12 +126,13 @@ def definition(version: int = 1, *, fee_pauses_reply: bool = True,
     """The disclosure request definition.
 
     ``fee_pauses_reply``: whether the time from fee notice to payment is left out of the reply
-    period (the text at hand does not settle it; on by default).
+    period (the text at hand does not settle it; on by default). ``register_number_template``:
+    the agency's own register number template (登记号, checked here), else the default.
     """
     settings: dict[str, object] = {"fee_pauses_reply": fee_pauses_reply,
                                    "label_field": "register_number"}
     if register_number_template:
-        settings["register_number_template"] = register_number_template
+        settings["register_number_template"] = validate_template(register_number_template)
     return WorkflowDefinition(
         name=NAME, version=version, title=Title("依申请公开", "Disclosure request"),
         states=STATES, transitions=_transitions(fee_pauses_reply), clocks=CLOCKS,

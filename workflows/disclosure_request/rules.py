@@ -1,6 +1,8 @@
 """Guards and actions of the disclosure request workflow: the law's rules, each cited.
 
-Guards return ``None`` to allow or the reason for refusing; actions return data updates.
+Guards return ``None`` to allow or the reason for refusing; actions return data updates. They are
+registered under the workflow's name (``disclosure_request.correction_once``), as the definition
+names them, so that other workflows may use the same bare names.
 """
 
 from __future__ import annotations
@@ -9,10 +11,12 @@ from datetime import date
 from typing import Any
 
 from engine import Registry, TransitionContext
+from workflows.common.numbering import next_number
+from workflows.disclosure_request.definition import NAME
 from workflows.disclosure_request.outcomes import OutcomeGroup, outcome
-from workflows.disclosure_request.register_number import DEFAULT_TEMPLATE, format_register_number
+from workflows.disclosure_request.register_number import DEFAULT_TEMPLATE, RegisterNumberFormat
 
-rules = Registry()
+rules = Registry(prefix=NAME)
 guard, action = rules.guard, rules.action
 
 LAPSE_OUTCOMES = {
@@ -129,8 +133,8 @@ def assign_register_number(ctx: TransitionContext) -> dict[str, Any]:
     """登记制: every application gets a number, counted per year of receipt."""
     year = date.fromisoformat(ctx.data["received_on"]).year
     template = ctx.definition.settings.get("register_number_template", DEFAULT_TEMPLATE)
-    seq = ctx.next_sequence(f"{ctx.definition.name}:{year}")
-    return {"register_number": format_register_number(year, seq, template)}
+    number = next_number(ctx, ctx.definition.name, year, RegisterNumberFormat(template))
+    return {"register_number": number}
 
 
 @action("open_consultation")

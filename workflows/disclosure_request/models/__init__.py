@@ -17,6 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from workflows.common.fields import TriggerData
+
 from ..fees import FeeMethod
 from ..receipt import Channel
 from .consultation import (
@@ -39,8 +41,8 @@ from .decision import (
     WithdrawData,
 )
 from .fee import FeeLapsedData, NotifyFeeData, ReceivePaymentData
-from .fields import MAX_CORRECTION_PERIOD_DAYS, TriggerData
 from .request import (
+    MAX_CORRECTION_PERIOD_DAYS,
     Applicant,
     ApplicantType,
     AskReasonsData,

@@ -12,7 +12,7 @@ from pydantic import (
     model_validator,
 )
 
-from .fields import Date, LapseData, OptionalText, Text, TriggerData
+from workflows.common.fields import Date, LapseData, OptionalText, Text, TriggerData
 
 
 class PartyKind(StrEnum):

@@ -11,8 +11,9 @@ from pydantic import (
     field_validator,
 )
 
+from workflows.common.fields import Date, OptionalText, Text, TriggerData
+
 from ..outcomes import Outcome, outcome, proposal_problems
-from .fields import Date, OptionalText, Text, TriggerData
 
 _CHECKED_PROPOSAL_FIELDS = ("legal_basis", "convenience", "withheld_parts", "public_interest")
 

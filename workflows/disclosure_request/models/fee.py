@@ -10,8 +10,9 @@ from pydantic import (
     model_validator,
 )
 
+from workflows.common.fields import Count, Date, LapseData, OptionalText, TriggerData, not_a_bool
+
 from ..fees import FEE_BASIS, FeeAssessment, FeeMethod, item_fee, page_fee
-from .fields import Count, Date, LapseData, OptionalText, TriggerData, not_a_bool
 
 
 class FeeLapsedData(LapseData):

@@ -14,16 +14,12 @@ from pydantic import (
     field_validator,
 )
 
+from workflows.common.fields import Date, LapseData, OptionalText, Text, TriggerData, not_a_bool
+
 from ..receipt import CHANNEL_DATE_FIELDS, DATE_FIELDS, Channel, receipt_date
-from .fields import (
-    MAX_CORRECTION_PERIOD_DAYS,
-    Date,
-    LapseData,
-    OptionalText,
-    Text,
-    TriggerData,
-    not_a_bool,
-)
+
+MAX_CORRECTION_PERIOD_DAYS = 60
+"""Upper bound on the correction period (补正期限), working days; 条例 30 asks a reasonable one."""
 
 MAX_EXTRA_DAYS = 120
 """Upper bound on a longer period set under 条例 35, in working days (a sanity bound)."""

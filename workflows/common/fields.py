@@ -1,4 +1,10 @@
-"""Field types shared by the trigger data models: required and optional text, dates, counts."""
+"""Field types every workflow's trigger data is made of: required and optional text, dates, counts.
+
+Trigger data is typed in by agency staff or sent by other systems, so the types are strict where a
+lax reading would hide a mistake: a date is never a bare number, a count never a boolean, and blank
+optional text means "not given" rather than an empty answer. :class:`TriggerData` is the base of
+every trigger's model, so payloads are frozen and a misspelt field is refused, not dropped.
+"""
 
 from __future__ import annotations
 
@@ -7,23 +13,35 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-MAX_CORRECTION_PERIOD_DAYS = 60
-"""Upper bound on the correction period (补正期限), working days; 条例 30 asks a reasonable one."""
+__all__ = [
+    "Count",
+    "Date",
+    "LapseData",
+    "OptionalText",
+    "Text",
+    "TriggerData",
+    "blank_to_none",
+    "not_a_bool",
+    "not_a_number",
+]
 
 
 def blank_to_none(value: object) -> object:
+    """``None`` for a blank string (a form field left empty), anything else unchanged."""
     if isinstance(value, str) and not value.strip():
         return None
     return value
 
 
 def not_a_number(value: object) -> object:
+    """Refuse a number where a date is expected: pydantic would read it as a Unix timestamp."""
     if isinstance(value, bool | int | float):
         raise ValueError("a date must be an ISO date (YYYY-MM-DD) or a date, not a number")
     return value
 
 
 def not_a_bool(value: object) -> object:
+    """Refuse a boolean where a count is expected: pydantic would read ``True`` as 1."""
     if isinstance(value, bool):
         raise ValueError("a count must be an integer, not a boolean")
     return value
@@ -46,6 +64,11 @@ class TriggerData(BaseModel):
 
 
 class LapseData(TriggerData):
-    """A period ran out; ``on`` is its last day (the worker passes it, 条例 30, 32, 34)."""
+    """A statutory period ran out; ``on`` is its last day.
+
+    The timer worker fires a clock's ``on_expiry`` trigger with the due date in the clock's
+    ``expiry_date_field`` (here ``on``), so the effects of the lapse are dated by the law, not by
+    when the worker happened to run.
+    """
 
     on: Date | None = None
