@@ -150,3 +150,18 @@ class SchemaMismatch(WorkflowError):
             f"database {what} {found!r} does not match this gongkai's {expected!r}; "
             "migrate the database or use a matching gongkai release"
         )
+
+
+class ScheduleError(WorkflowError, ValueError):
+    """A schedule spec is invalid, or has no occurrence; ``problems`` lists every problem found.
+
+    ``spec`` is what was given: the raw dict passed to ``from_dict``, or the fields passed to a
+    constructor, or the spec's own dict when it has no occurrence.
+    """
+
+    def __init__(self, spec: object, problems: Sequence[str]) -> None:
+        self.spec = spec
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"schedule {spec!r}: {count} problem{'s' if count != 1 else ''}:\n{lines}")

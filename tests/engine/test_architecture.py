@@ -127,7 +127,8 @@ PUBLIC = {
                "Transition", "TransitionContext", "WorkflowDefinition", "WorkflowError"],
     "engine.errors": ["ConcurrentUpdate", "DefinitionError", "DuplicateBusinessKey",
                       "GuardRejected", "HistoryTampered", "InvalidData", "InvalidTransition",
-                      "NotFound", "PermissionDenied", "SchemaMismatch", "WorkflowError"],
+                      "NotFound", "PermissionDenied", "ScheduleError", "SchemaMismatch",
+                      "WorkflowError"],
     "engine.testing": ["ManualClock", "advance", "postgres_schema"],
     "engine.cli": ["main"],
 }
