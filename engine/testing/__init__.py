@@ -1,51 +1,20 @@
-"""Helpers for tests and simulations: a clock you set by hand, simulated time, throw-away
-PostgreSQL schemas. This package wraps the product; the product never imports it."""
+"""Helpers for tests and simulations, wrapping the product (the product never imports them): a
+clock you set by hand, simulated time, throw-away PostgreSQL schemas, table dumps, a dated story
+driver and a context for guard tests without a database."""
 
 from __future__ import annotations
 
-import threading
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from engine.runtime.engine import Engine
 from engine.store.schemas import postgres_schema
-from engine.timesource import SHANGHAI
+from engine.testing.clock import ManualClock, aware
+from engine.testing.guards import guard_context
+from engine.testing.story import Story
+from engine.testing.tables import dump, unchanged
 
-__all__ = ["ManualClock", "advance", "postgres_schema"]
-
-
-class ManualClock:
-    """A time source that moves only when told to (``set``/``advance``); thread-safe.
-
-    A naive ``start`` is read as Asia/Shanghai time, the time agencies think in.
-    """
-
-    def __init__(self, start: datetime) -> None:
-        self._lock = threading.Lock()
-        self._now = _aware(start)
-
-    def now(self) -> datetime:
-        with self._lock:
-            return self._now
-
-    def set(self, when: datetime) -> None:
-        when = _aware(when)
-        with self._lock:
-            if when < self._now:
-                raise ValueError(f"a manual clock does not go back: {when} is before {self._now}")
-            self._now = when
-
-    def advance(self, delta: timedelta) -> datetime:
-        if delta < timedelta(0):
-            raise ValueError("a manual clock does not go back")
-        with self._lock:
-            self._now += delta
-            return self._now
-
-
-def _aware(moment: datetime) -> datetime:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=SHANGHAI)
-    return moment.astimezone(UTC)
+__all__ = ["ManualClock", "Story", "advance", "dump", "guard_context", "postgres_schema",
+           "unchanged"]
 
 
 def advance(engine: Engine, to: datetime) -> int:
@@ -53,4 +22,4 @@ def advance(engine: Engine, to: datetime) -> int:
     timer in due order; how many fired. Same as ``engine.advance(to)``."""
     if not isinstance(engine.clock, ManualClock):
         raise TypeError("advance() needs an engine running on a ManualClock")
-    return engine.advance(_aware(to))
+    return engine.advance(aware(to))

@@ -15,12 +15,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import SQLModel
-
 import engine.store.tables  # noqa: F401  (the tables)
 from engine import Actor, Engine, Registry
 from engine.testing import ManualClock, postgres_schema
+from engine.testing import dump as testing_dump
 from tests.engine import sample
 
 GONGKAI_TABLES = ("gongkai_instances", "gongkai_events", "gongkai_outbox", "gongkai_timers",
@@ -80,13 +78,7 @@ def make_engine(url: str, clock: Any = None, registry: Registry | None = None,
 
 def dump(engine: Engine, tables: Iterable[str] = GONGKAI_TABLES) -> dict[str, list[dict[str, Any]]]:
     """Every row of every gongkai table, in a stable order."""
-    out: dict[str, list[dict[str, Any]]] = {}
-    with engine.db.connect() as conn:
-        for name in tables:
-            table = SQLModel.metadata.tables[name]
-            rows = conn.execute(sa.select(table)).mappings().all()
-            out[name] = sorted((dict(r) for r in rows), key=repr)
-    return out
+    return testing_dump(engine, tables)
 
 
 def normalise_ids(value: Any, ids: Mapping[str, str]) -> Any:

@@ -10,16 +10,15 @@ test can show that a refused call changed nothing (``with unchanged(engine): ...
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from contextlib import AbstractContextManager
+from datetime import date, datetime
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
-from sqlmodel import SQLModel
 
-import engine.store.tables  # noqa: F401  (the tables)
 from engine import Actor, Engine, Event
+from engine.testing import dump as testing_dump
+from engine.testing import unchanged as testing_unchanged
 from engine.timesource import local_date, utc_dt
 from tests.conftest import BACKENDS, _pg_schema_url
 from tests.workflows.story import Story
@@ -58,31 +57,14 @@ def shared_db_fixture(request: pytest.FixtureRequest,
     yield from _pg_schema_url()
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return utc_dt(value).astimezone(UTC)  # type: ignore[union-attr]
-    return value
-
-
 def dump(engine: Engine) -> dict[str, list[dict[str, Any]]]:
-    """Every row of every gongkai table, ordered by primary key, with UTC timestamps."""
-    out: dict[str, list[dict[str, Any]]] = {}
-    with engine.db.connect() as conn:
-        for name in TABLES:
-            table = SQLModel.metadata.tables[name]
-            rows = conn.execute(sa.select(table).order_by(*table.primary_key.columns)).mappings()
-            out[name] = [{k: _plain(v) for k, v in row.items()} for row in rows]
-    return out
+    """Every row of the request tables, ordered by primary key, with UTC timestamps."""
+    return testing_dump(engine, TABLES)
 
 
-@contextmanager
-def unchanged(engine: Engine) -> Iterator[None]:
-    """Assert that nothing in the gongkai tables changes inside the block."""
-    before = dump(engine)
-    yield
-    after = dump(engine)
-    for name in TABLES:
-        assert after[name] == before[name], f"{name} changed"
+def unchanged(engine: Engine) -> AbstractContextManager[None]:
+    """Assert that nothing in the request tables changes inside the block."""
+    return testing_unchanged(engine, TABLES)
 
 
 def story_in(db_url: str, state: str, received_on: str = "2025-11-03") -> Story:

@@ -6,13 +6,15 @@ carry the dates the law counts from.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
 from typing import Any
 
 import workflows
 from engine import Actor, Engine, Instance
 from engine.testing import ManualClock
-from engine.timesource import SHANGHAI
+from engine.testing.story import Story as EngineStory
+from engine.testing.story import at
+
+__all__ = ["ACTORS", "Story", "at", "payload"]
 
 REGISTRAR = Actor("reg-1", "registrar")
 HANDLER = Actor("div-1", "handler")
@@ -28,11 +30,6 @@ ACTORS = {
     "withdraw": APPLICANT, "correction_lapsed": REGISTRAR, "ask_reasons": HANDLER,
     "receive_reasons": REGISTRAR, "set_reply_period": OFFICE_HEAD,
 }
-
-
-def at(day: date | str) -> datetime:
-    day = date.fromisoformat(day) if isinstance(day, str) else day
-    return datetime.combine(day, time(10, 0), tzinfo=SHANGHAI)
 
 
 def payload(trigger: str, day: str, **extra: Any) -> dict[str, Any]:
@@ -70,39 +67,21 @@ def payload(trigger: str, day: str, **extra: Any) -> dict[str, Any]:
     return {**base.get(trigger, {}), **extra}
 
 
-class Story:
+class Story(EngineStory):
     """One request on one engine, fired step by step on the dates of the case."""
 
     def __init__(self, db_url: str, received_on: str, fresh_engine_each_step: bool = False,
                  **register_extra: Any) -> None:
         self.db_url = db_url
-        self.clock = ManualClock(at(received_on))
-        self.fresh = fresh_engine_each_step
-        self.engine = self._engine()
-        inst = self.engine.start("disclosure_request", REGISTRAR,
-                                 payload("register", received_on, **register_extra))
-        self.id = inst.id
+        super().__init__(self._engine, "disclosure_request", REGISTRAR,
+                         payload("register", received_on, **register_extra), received_on,
+                         fresh_engine_each_step=fresh_engine_each_step)
 
-    def _engine(self) -> Engine:
-        engine = Engine(self.db_url, clock=self.clock)
+    def _engine(self, clock: ManualClock) -> Engine:
+        engine = Engine(self.db_url, clock=clock)
         workflows.register_all(engine)
         return engine
 
-    def fire(self, trigger: str, day: str, actor: Actor | None = None, **extra: Any) -> Instance:
-        if at(day) > self.clock.now():
-            self.clock.set(at(day))
-        if self.fresh:
-            self.engine = self._engine()
-        return self.engine.fire(self.id, trigger, actor or ACTORS[trigger],
-                                payload(trigger, day, **extra))
-
-    def advance(self, day: str) -> int:
-        """Let time pass to 10:00 on ``day``, firing every timer due meanwhile."""
-        return self.engine.advance(at(day))
-
-    @property
-    def now(self) -> Instance:
-        return self.engine.get(self.id)
-
-    def due(self, clock: str) -> date | None:
-        return self.now.deadlines[clock].due_date
+    def fire(self, trigger: str, day: str, actor: Actor | None = None,  # type: ignore[override]
+             **extra: Any) -> Instance:
+        return super().fire(trigger, day, actor or ACTORS[trigger], payload(trigger, day, **extra))
