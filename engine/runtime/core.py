@@ -22,6 +22,7 @@ from engine.store.dialect import READ_ONLY, Dialect, dialect_of
 from engine.store.outbox import Outbox
 from engine.store.port import StorePort
 from engine.store.read import load_instance
+from engine.store.workflow_tables import TableRegistry
 from engine.timesource import TimeSource, local_date, utc_now
 from engine.transition.change import StoredInstance
 from engine.transition.compile import CompiledDefinition
@@ -38,7 +39,11 @@ def default_calendar() -> WorkingCalendar:
 
 
 class Core:
-    """Database, dialect, time source, calendar, definitions and outbox of one agency."""
+    """Database, dialect, time source, calendar, definitions and outbox of one agency.
+
+    ``tables`` holds the workflow tables registered with this engine (not with the database):
+    a fresh Core knows none until the workflow's ``register(engine)`` registers them again.
+    """
 
     def __init__(self, url: str, clock: TimeSource, calendar: WorkingCalendar,
                  registry: Registry, agency: str, **db_options: Any) -> None:
@@ -53,6 +58,7 @@ class Core:
         self.dialect: Dialect = dialect_of(self.db)
         self.definitions = DefinitionStore(self.db, registry, clock)
         self.outbox = Outbox(self.db)
+        self.tables = TableRegistry()
         self.wake: Callable[[], None] | None = None
 
     def now(self) -> datetime:
@@ -69,7 +75,7 @@ class Core:
 
     def port(self, conn: Any, agency: str | None = None) -> StorePort:
         """The transaction's doors for guards and actions, for ``agency`` (this one's default)."""
-        return StorePort(conn, self.dialect, agency or self.agency)
+        return StorePort(conn, self.dialect, agency or self.agency, self.tables)
 
     def load(self, conn: Any, instance_id: str, any_agency: bool = False) -> StoredInstance:
         """The stored instance; another agency's is :class:`NotFound` unless ``any_agency``."""

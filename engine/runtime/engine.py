@@ -20,7 +20,7 @@ from engine.errors import ConcurrentUpdate, DuplicateBusinessKey
 from engine.runtime import due, recompute
 from engine.runtime.core import Core, default_calendar
 from engine.snapshot import Event, Instance, Timer
-from engine.store import read
+from engine.store import read, workflow_tables
 from engine.store.outbox import Subscription
 from engine.store.tables import DEFAULT_AGENCY
 from engine.store.write import write
@@ -98,6 +98,29 @@ class Engine:
     def definition(self, name: str, version: int | None = None) -> WorkflowDefinition:
         """A registered definition (the latest version by default); :class:`NotFound` if none."""
         return self.core.definitions.get(name, version).definition
+
+    # workflow tables ---------------------------------------------------------------------
+    def register_tables(self, package: str, version: int, tables: Sequence[type[Any]]) -> None:
+        """Register a workflow package's own SQLModel tables (e.g. a ledger 台账) with this engine.
+
+        Missing tables are created beside the engine's own, and ``version`` is recorded in
+        ``gongkai_meta`` under ``tables:<package>``; re-registering the same package and version
+        is a no-op. Registration lives in this engine object, so a workflow's
+        ``register(engine)`` calls this on every fresh engine. Actions then write the tables
+        through ``ctx.tables`` (with the transition, never outside one) and :meth:`rows` reads
+        them. Raises :class:`DefinitionError` if a model is not a table, lacks a string
+        ``agency`` column, is named ``gongkai_*`` or belongs to another package, and
+        :class:`SchemaMismatch` if the database holds another version of the package's tables;
+        either way nothing is created.
+        """
+        self.core.tables.register(self.core.db, package, version, tables)
+
+    def rows(self, table: type[Any], **filters: Any) -> list[dict[str, Any]]:
+        """This agency's rows of a registered workflow table whose columns equal ``filters``,
+        in primary-key order (for reports and CLIs); :class:`DefinitionError` if the table is
+        not registered with this engine or a filter names no column of it."""
+        core = self.core
+        return workflow_tables.rows(core.db, core.tables, core.agency, table, filters)
 
     # transitions -------------------------------------------------------------------------
     def start(self, workflow: str, actor: Actor, data: Mapping[str, Any] | None = None,

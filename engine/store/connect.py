@@ -70,12 +70,14 @@ def ensure_tables(db: SAEngine, key: str, version: str, wanted: Any) -> None:
     """Create ``wanted`` tables if missing and check the version recorded under ``key``.
 
     The engine's own tables are recorded as ``schema_version``; a workflow package's tables under
-    its own key, so each package versions its tables apart. Raises :class:`SchemaMismatch`.
+    its own key, so each package versions its tables apart. Raises :class:`SchemaMismatch`
+    before creating anything, and creates the tables and the record in one transaction.
     """
-    SQLModel.metadata.create_all(db, tables=list(wanted))
     with db.begin() as conn:
+        meta.create(conn, checkfirst=True)
         found = conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
+        if found is not None and found != version:
+            raise SchemaMismatch(found, version, key)
+        SQLModel.metadata.create_all(conn, tables=list(wanted))
         if found is None:
             conn.execute(insert(meta).values(key=key, value=version))
-        elif found != version:
-            raise SchemaMismatch(found, version, key)

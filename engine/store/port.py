@@ -1,6 +1,7 @@
 """The transaction's doors for guards and actions (:class:`TransitionPort`), over one connection.
 
-Counters are per agency; ``actor_of`` reads the instance's own history. Whatever goes through a
+Counters are per agency; ``actor_of`` reads the instance's own history; ``tables`` are the
+workflow packages' registered tables, scoped to the agency. Whatever goes through a
 port commits with the transition that opened it, or not at all.
 """
 
@@ -13,15 +14,18 @@ from engine.actor import Actor
 from engine.store import tables
 from engine.store.dialect import Dialect
 from engine.store.read import last_event
+from engine.store.workflow_tables import TableRegistry, TransactionTables
 
 
 class StorePort:
     """A :class:`engine.transition.context.TransitionPort` on the caller's transaction."""
 
-    def __init__(self, conn: Connection, dialect: Dialect, agency: str) -> None:
+    def __init__(self, conn: Connection, dialect: Dialect, agency: str,
+                 tables: TableRegistry | None = None) -> None:
         self.conn = conn
         self.dialect = dialect
         self.agency = agency
+        self.tables = TransactionTables(conn, tables or TableRegistry(), agency)
 
     def next_sequence(self, name: str) -> int:
         """Advance the agency's counter ``name``; its first use creates it without racing."""

@@ -2,8 +2,9 @@
 
 Guards are pure functions of a :class:`TransitionContext`. Actions may also use the doors the
 context opens into the transaction through its port: ``next_sequence`` (numbered registers),
-``emit`` (an outbox message delivered after commit, for effects that leave the database), and
-``actor_of`` (who fired a trigger earlier on this instance). Everything an action does through
+``emit`` (an outbox message delivered after commit, for effects that leave the database),
+``actor_of`` (who fired a trigger earlier on this instance) and ``tables`` (a workflow package's
+own registered tables, such as a ledger). Everything an action does through
 them commits with the transition or not at all.
 """
 
@@ -23,8 +24,41 @@ from engine.clocks.record import ClockRecord
 from engine.definition.model import Transition, WorkflowDefinition
 
 
+class WorkflowTables(Protocol):
+    """A workflow package's own registered tables, inside the transition's transaction.
+
+    ``table`` is the package's SQLModel table class (typed loosely: this layer knows no SQL).
+    Rows belong to the instance's agency: ``agency`` is filled in on insert and filtered by on
+    every read and update, and may not be given. A table not registered with the engine
+    (``Engine.register_tables``), a column the table lacks, or a given ``agency`` raises
+    :class:`engine.errors.DefinitionError`: a mistake of the workflow package, not of the user's
+    data. Guards may read; actions write.
+    """
+
+    def insert(self, table: type[Any], /, **values: Any) -> None:
+        """Insert one row."""
+        ...
+
+    def update(self, table: type[Any], /, where: Mapping[str, Any], **values: Any) -> int:
+        """Set ``values`` on the rows whose columns equal ``where``; how many rows changed."""
+        ...
+
+    def get(self, table: type[Any], /, **key: Any) -> dict[str, Any] | None:
+        """The row with this primary key (its columns other than ``agency``), or ``None``."""
+        ...
+
+    def select(self, table: type[Any], /, **filters: Any) -> list[dict[str, Any]]:
+        """The rows whose columns equal ``filters``, in primary-key order."""
+        ...
+
+
 class TransitionPort(Protocol):
     """The transaction's doors, as the store (or a test double) provides them."""
+
+    @property
+    def tables(self) -> WorkflowTables:
+        """The workflow packages' registered tables, for the instance's agency."""
+        ...
 
     def next_sequence(self, name: str) -> int:
         """Advance and return the named counter of the instance's agency."""
@@ -84,6 +118,13 @@ class TransitionContext:
         The returned actor carries the one role it acted in, as recorded in the history.
         """
         return self.port.actor_of(self.instance_id, trigger)
+
+    @property
+    def tables(self) -> WorkflowTables:
+        """The workflow packages' own tables (e.g. a ledger 台账) in this transaction: a row
+        written here commits with this event or not at all (``ctx.tables.insert(Ledger, ...)``).
+        """
+        return self.port.tables
 
     def emit(self, topic: str, payload: dict[str, Any]) -> None:
         """Queue a message for subscribers of ``topic``; written to the outbox with the event."""
