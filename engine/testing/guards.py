@@ -19,12 +19,49 @@ from engine.timesource import SHANGHAI, local_date
 from engine.transition.context import TransitionContext
 
 
-class MemoryPort:
-    """The transaction's doors kept in memory: counters in a dict, history given up front."""
+class MemoryTables:
+    """Workflow tables as lists of rows in memory, for guards that read a ledger.
 
-    def __init__(self, fired_by: Mapping[str, Actor] | None = None) -> None:
+    Rows are matched column by column; ``agency`` is filled in and filtered by, as the store does.
+    Column names are not checked against the table: that needs the database.
+    """
+
+    def __init__(self, agency: str, rows: Mapping[type[Any], list[dict[str, Any]]] | None = None
+                 ) -> None:
+        self.agency = agency
+        self.rows: dict[type[Any], list[dict[str, Any]]] = {
+            t: [{**r, "agency": agency} for r in rs] for t, rs in (rows or {}).items()}
+
+    def _matching(self, table: type[Any], where: Mapping[str, Any]) -> list[dict[str, Any]]:
+        return [r for r in self.rows.get(table, []) if all(r.get(k) == v for k, v in
+                                                          {**where, "agency": self.agency}.items())]
+
+    def insert(self, table: type[Any], /, **values: Any) -> None:
+        self.rows.setdefault(table, []).append({**values, "agency": self.agency})
+
+    def update(self, table: type[Any], /, where: Mapping[str, Any], **values: Any) -> int:
+        found = self._matching(table, where)
+        for row in found:
+            row.update(values)
+        return len(found)
+
+    def get(self, table: type[Any], /, **key: Any) -> dict[str, Any] | None:
+        found = self._matching(table, key)
+        return dict(found[0]) if found else None
+
+    def select(self, table: type[Any], /, **filters: Any) -> list[dict[str, Any]]:
+        return [dict(r) for r in self._matching(table, filters)]
+
+
+class MemoryPort:
+    """The transaction's doors kept in memory: counters in a dict, history given up front,
+    workflow tables as lists of rows."""
+
+    def __init__(self, fired_by: Mapping[str, Actor] | None = None, agency: str = "default",
+                 rows: Mapping[type[Any], list[dict[str, Any]]] | None = None) -> None:
         self.counters: dict[str, int] = {}
         self.fired_by = dict(fired_by or {})
+        self.tables = MemoryTables(agency, rows)
 
     def next_sequence(self, name: str) -> int:
         self.counters[name] = self.counters.get(name, 0) + 1
@@ -40,12 +77,14 @@ def guard_context(definition: WorkflowDefinition, trigger: str, actor: Actor, *,
                   instance_data: Mapping[str, Any] | None = None,
                   clocks: Mapping[str, ClockRecord] | None = None,
                   today: date | None = None, fired_by: Mapping[str, Actor] | None = None,
+                  rows: Mapping[type[Any], list[dict[str, Any]]] | None = None,
                   agency: str = "default") -> TransitionContext:
     """The context ``trigger`` would get in ``state`` (the initial state by default) on
     ``today`` (a Beijing date; 10:00 that day), without a database.
 
     ``data`` is taken as already validated (pass what the trigger's model would produce);
-    ``fired_by`` maps earlier triggers to who fired them, for ``ctx.actor_of``.
+    ``fired_by`` maps earlier triggers to who fired them, for ``ctx.actor_of``; ``rows`` gives
+    the rows of workflow tables a guard may read through ``ctx.tables``.
     """
     day = today or date(2025, 1, 2)
     now = datetime.combine(day, time(10, 0), tzinfo=SHANGHAI)
@@ -54,4 +93,4 @@ def guard_context(definition: WorkflowDefinition, trigger: str, actor: Actor, *,
         state=state or definition.initial_state.name, trigger=trigger, actor=actor,
         data=dict(data or {}), model=None, instance_data=dict(instance_data or {}),
         clock_records=dict(clocks or {}), now=now, today=local_date(now), calendar=calendar,
-        port=MemoryPort(fired_by), agency=agency)
+        port=MemoryPort(fired_by, agency, rows), agency=agency)

@@ -70,3 +70,17 @@ def test_a_guard_context_counts_and_remembers_who_fired_what() -> None:
                         state="submitted", fired_by={"submit": CLERK})
     assert [ctx.next_sequence("p"), ctx.next_sequence("p"), ctx.next_sequence("q")] == [1, 2, 1]
     assert ctx.actor_of("submit") == CLERK and ctx.actor_of("approve") is None
+
+
+def test_a_guard_context_holds_workflow_rows_of_its_agency() -> None:
+    class Ledger:
+        """Stands for a workflow table class; only its identity matters here."""
+
+    ctx = guard_context(sample.definition(), "approve", MANAGER, calendar=WeekdayCalendar(),
+                        state="submitted", rows={Ledger: [{"doc": "A", "open": True}]},
+                        agency="a")
+    assert ctx.tables.get(Ledger, doc="A") == {"doc": "A", "open": True, "agency": "a"}
+    assert ctx.tables.update(Ledger, {"doc": "A"}, open=False) == 1
+    ctx.tables.insert(Ledger, doc="B", open=True)
+    assert [r["doc"] for r in ctx.tables.select(Ledger, open=True)] == ["B"]
+    assert ctx.tables.get(Ledger, doc="C") is None
