@@ -19,14 +19,14 @@ from engine.definition.model import WorkflowDefinition
 from engine.errors import ConcurrentUpdate, DuplicateBusinessKey
 from engine.runtime import due, recompute
 from engine.runtime.core import Core, default_calendar
-from engine.snapshot import Event, Instance, Timer
-from engine.store import read
+from engine.snapshot import Event, Instance, Link, Timer
+from engine.store import links, read
 from engine.store.outbox import Subscription
 from engine.store.tables import DEFAULT_AGENCY
 from engine.store.write import write
 from engine.timesource import SystemClock, TimeSource
 from engine.transition.change import Change
-from engine.transition.decide import decide_fire, decide_start
+from engine.transition.decide import decide_fire
 from engine.transition.registry import Registry
 
 if TYPE_CHECKING:
@@ -110,10 +110,8 @@ class Engine:
         core = self.core
         now = core.now()
         with core.begin() as conn:
-            compiled = core.definitions.get(workflow, conn=conn)
-            change = decide_start(compiled, core.port(conn), actor, data, business_key, now,
-                                  core.calendar, core.agency)
-            write_start(core, conn, change, compiled.definition, now)
+            change = core.start_instance(core.port(conn), workflow, actor, data, business_key,
+                                         now)
         core.after_commit(now)
         return self._snapshot_of(change, now, created_at=now)
 
@@ -198,11 +196,27 @@ class Engine:
 
     def find(self, workflow: str | None = None, state: str | None = None,
              business_key: str | None = None, closed: bool | None = None,
-             page_size: int = 500) -> Iterator[Instance]:
-        """The agency's instances matching every given filter, a page at a time (by id)."""
+             page_size: int = 500, linked: tuple[str, str] | None = None) -> Iterator[Instance]:
+        """The agency's instances matching every given filter, a page at a time (by id).
+
+        ``linked=(kind, key)`` keeps the instances linked to that business object or instance
+        (e.g. ``("document", 文号)``, ``("parent", id)`` for an instance's children); raises
+        :class:`InvalidData` for an empty or too long kind or key.
+        """
         query = read.find_query(self.core.agency, workflow, state, business_key, closed)
+        if linked is not None:
+            kind, key = linked
+            links.check(kind, key, "find")
+            query = links.linked_to(query, self.core.agency, kind, key)
         for row in read.pages(self.core.db, query, page_size, {"gongkai_read": True}):
             yield self.core.snapshot(row)
+
+    def links(self, instance_id: str) -> list[Link]:
+        """The instance's links in the order they were made; :class:`NotFound` if it does not
+        exist or belongs to another agency."""
+        with self.core.read() as conn:
+            row = self.core.load(conn, instance_id)
+            return links.of_instance(conn, row.agency, row.id)
 
     def events(self, workflow: str | None = None, triggers: Sequence[str] | None = None,
                since: datetime | None = None, until: datetime | None = None,
