@@ -200,14 +200,17 @@ class Engine:
         """The agency's instances matching every given filter, a page at a time (by id).
 
         ``linked=(kind, key)`` keeps the instances linked to that business object or instance
-        (e.g. ``("document", 文号)``, ``("parent", id)`` for an instance's children); raises
-        :class:`InvalidData` for an empty or too long kind or key.
+        (e.g. ``("document", 文号)``, ``("parent", id)`` for an instance's children); an empty or
+        too long kind or key raises :class:`InvalidData` at the call, before any row is read.
         """
         query = read.find_query(self.core.agency, workflow, state, business_key, closed)
         if linked is not None:
             kind, key = linked
             links.check(kind, key, "find")
             query = links.linked_to(query, self.core.agency, kind, key)
+        return self._found(query, page_size)
+
+    def _found(self, query: Any, page_size: int) -> Iterator[Instance]:
         for row in read.pages(self.core.db, query, page_size, {"gongkai_read": True}):
             yield self.core.snapshot(row)
 

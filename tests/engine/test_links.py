@@ -172,7 +172,7 @@ def test_a_bad_kind_or_key_is_refused_and_changes_nothing(db_url: str, kind: Any
     assert info.value.instance_id == doc
     assert dump(engine, TABLES) == before
     with pytest.raises(InvalidData):
-        engine.find(linked=(kind, key)).__next__()
+        engine.find(linked=(kind, key))
     with pytest.raises(InvalidData):
         engine.start("doc", CLERK, {"number": ""})
     assert dump(engine, TABLES) == before
