@@ -18,7 +18,7 @@ the same machine load; ``--repeats`` passes, the figures are medians.
 Memory (``--memory-instances``, 100,000 by default): in a fresh subprocess, ``find()`` over every
 instance with a transition on each; peak RSS from ``resource.getrusage``. The instances are
 created in batches of 1,000 per transaction through the engine's own start path
-(``decide_start`` + ``write``, the code ``Engine.start`` runs), which writes the same rows as
+(``Core.start_instance``, the code ``Engine.start`` runs), which writes the same rows as
 100,000 separate ``start`` calls without paying 100,000 fsyncs. The memory database lives on
 ``/dev/shm`` when there is one (RAM-backed, so the run takes minutes, not most of an hour; the
 memory figure does not depend on the disk).
@@ -59,9 +59,7 @@ from sqlalchemy import bindparam
 from engine import Actor, Engine, State, Title, Transition, WorkflowDefinition
 from engine.store import tables as storage
 from engine.store.connect import connect
-from engine.store.write import write
 from engine.testing import postgres_schema
-from engine.transition.decide import decide_start
 
 SECTION = "## Engine"
 ACTOR = Actor("bench", {"clerk"})
@@ -124,15 +122,13 @@ def pg_schema(base: str) -> Iterator[str]:
 
 def populate(engine: Engine, count: int) -> None:
     """``count`` instances through the start path, ``BATCH`` to a transaction."""
-    compiled = engine.definitions.get(BENCH.name)
     done = 0
     while done < count:
         now = datetime.now(UTC)
         with engine.db.begin() as conn:
             for _ in range(min(BATCH, count - done)):
-                change = decide_start(compiled, engine.core.port(conn), ACTOR, None, None, now,
-                                      engine.calendar, engine.agency)
-                write(conn, change, now, compiled.definition, engine.calendar)
+                engine.core.start_instance(engine.core.port(conn), BENCH.name, ACTOR, None,
+                                           None, now)
                 done += 1
 
 
@@ -328,7 +324,7 @@ def report(results: list[Throughput], memories: list[Memory], command: str, inst
             f"peak RSS **{c['peak_mb']:.0f} MB** (the same process after one transition: "
             f"{m.baseline['peak_mb']:.0f} MB). The {m.instances:,} instances were created in "
             f"{m.populate_seconds:.0f} s in batches of {BATCH:,} per transaction through the "
-            "start path (`decide_start` + `write`).")
+            "start path (`Core.start_instance`).")
     sqlite = next((r for r in results if r.backend.startswith("SQLite")), None)
     checks = []
     if sqlite is not None:

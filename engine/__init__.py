@@ -24,14 +24,14 @@ from engine.errors import (
     WorkflowError,
 )
 from engine.runtime.engine import Engine
-from engine.snapshot import Event, Instance
+from engine.snapshot import Event, Instance, Link
 from engine.transition.context import TransitionContext
 from engine.transition.registry import Action, Guard, Registry
 
 __all__ = [
     "SYSTEM", "Action", "Actor", "Clock", "ClockEffect", "ConcurrentUpdate", "Deadline",
     "DefinitionError", "DuplicateBusinessKey", "Engine", "Event", "Guard", "GuardRejected",
-    "HistoryTampered", "Instance", "InvalidData", "InvalidTransition", "NotFound",
+    "HistoryTampered", "Instance", "InvalidData", "InvalidTransition", "Link", "NotFound",
     "PermissionDenied", "Registry", "State", "Title", "Transition", "TransitionContext",
     "WorkflowDefinition", "WorkflowError",
 ]

@@ -70,3 +70,14 @@ class Timer:
     last_error: str | None
     fired_at: datetime | None
     agency: str = ""
+
+
+@dataclass(frozen=True)
+class Link:
+    """An instance linked to ``(kind, key)``: a business object (``("document", 文号)``) or
+    another instance (``("parent", id)`` on a child, ``("child", id)`` on its parent)."""
+
+    instance_id: str
+    kind: str
+    key: str
+    created_at: datetime

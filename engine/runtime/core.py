@@ -8,13 +8,16 @@ read and write it opens sees that agency's rows only.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
+from engine.actor import Actor
 from engine.clocks.deadline import Deadline, WorkingCalendar, deadline
 from engine.clocks.record import ClockRecord
+from engine.errors import DuplicateBusinessKey
 from engine.snapshot import Instance
 from engine.store.connect import connect
 from engine.store.definitions import DefinitionStore
@@ -23,9 +26,11 @@ from engine.store.outbox import Outbox
 from engine.store.port import StorePort
 from engine.store.read import load_instance
 from engine.store.workflow_tables import TableRegistry
+from engine.store.write import write_new
 from engine.timesource import TimeSource, local_date, utc_now
-from engine.transition.change import StoredInstance
+from engine.transition.change import Change, StoredInstance
 from engine.transition.compile import CompiledDefinition
+from engine.transition.decide import decide_start
 from engine.transition.registry import Registry
 
 log = logging.getLogger("gongkai.engine")
@@ -75,7 +80,35 @@ class Core:
 
     def port(self, conn: Any, agency: str | None = None) -> StorePort:
         """The transaction's doors for guards and actions, for ``agency`` (this one's default)."""
-        return StorePort(conn, self.dialect, agency or self.agency, self.tables)
+        return StorePort(conn, self.dialect, agency or self.agency, self.start_child,
+                         self.tables)
+
+    def start_instance(self, port: StorePort, workflow: str, actor: Actor,
+                       data: Mapping[str, Any] | None, business_key: str | None,
+                       now: datetime) -> Change:
+        """Decide and write the start of an instance of ``workflow`` (its latest version) in the
+        port's transaction and agency, links made by its actions included.
+
+        Raises :class:`DuplicateBusinessKey` if the agency already has an instance of the
+        workflow with ``business_key`` (the transaction must then roll back), :class:`NotFound`
+        for an unknown workflow, and the refusals of the start trigger.
+        """
+        compiled = self.definitions.get(workflow, conn=port.conn)
+        instance_id = str(uuid.uuid4())
+        port.starting(instance_id)
+        change = decide_start(compiled, port, actor, data, business_key, now, self.calendar,
+                              port.agency, instance_id)
+        if not write_new(port.conn, change, now, compiled.definition, self.calendar):
+            assert business_key is not None
+            raise DuplicateBusinessKey(workflow, business_key)
+        port.written(instance_id)
+        return change
+
+    def start_child(self, port: StorePort, workflow: str, actor: Actor,
+                    data: Mapping[str, Any] | None, business_key: str | None,
+                    now: datetime) -> str:
+        """The port's starter: :meth:`start_instance`, answering the new instance's id."""
+        return self.start_instance(port, workflow, actor, data, business_key, now).instance_id
 
     def load(self, conn: Any, instance_id: str, any_agency: bool = False) -> StoredInstance:
         """The stored instance; another agency's is :class:`NotFound` unless ``any_agency``."""

@@ -16,17 +16,17 @@ from engine.actor import Actor
 from engine.audit import verify_chain
 from engine.clocks.deadline import WorkingCalendar
 from engine.definition.model import WorkflowDefinition
-from engine.errors import ConcurrentUpdate, DuplicateBusinessKey
+from engine.errors import ConcurrentUpdate
 from engine.runtime import due, recompute
 from engine.runtime.core import Core, default_calendar
-from engine.snapshot import Event, Instance, Timer
-from engine.store import read, workflow_tables
+from engine.snapshot import Event, Instance, Link, Timer
+from engine.store import links, read, workflow_tables
 from engine.store.outbox import Subscription
 from engine.store.tables import DEFAULT_AGENCY
 from engine.store.write import write
 from engine.timesource import SystemClock, TimeSource
 from engine.transition.change import Change
-from engine.transition.decide import decide_fire, decide_start
+from engine.transition.decide import decide_fire
 from engine.transition.registry import Registry
 
 if TYPE_CHECKING:
@@ -133,10 +133,8 @@ class Engine:
         core = self.core
         now = core.now()
         with core.begin() as conn:
-            compiled = core.definitions.get(workflow, conn=conn)
-            change = decide_start(compiled, core.port(conn), actor, data, business_key, now,
-                                  core.calendar, core.agency)
-            write_start(core, conn, change, compiled.definition, now)
+            change = core.start_instance(core.port(conn), workflow, actor, data, business_key,
+                                         now)
         core.after_commit(now)
         return self._snapshot_of(change, now, created_at=now)
 
@@ -221,11 +219,30 @@ class Engine:
 
     def find(self, workflow: str | None = None, state: str | None = None,
              business_key: str | None = None, closed: bool | None = None,
-             page_size: int = 500) -> Iterator[Instance]:
-        """The agency's instances matching every given filter, a page at a time (by id)."""
+             page_size: int = 500, linked: tuple[str, str] | None = None) -> Iterator[Instance]:
+        """The agency's instances matching every given filter, a page at a time (by id).
+
+        ``linked=(kind, key)`` keeps the instances linked to that business object or instance
+        (e.g. ``("document", 文号)``, ``("parent", id)`` for an instance's children); an empty or
+        too long kind or key raises :class:`InvalidData` at the call, before any row is read.
+        """
         query = read.find_query(self.core.agency, workflow, state, business_key, closed)
+        if linked is not None:
+            kind, key = linked
+            links.check(kind, key, "find")
+            query = links.linked_to(query, self.core.agency, kind, key)
+        return self._found(query, page_size)
+
+    def _found(self, query: Any, page_size: int) -> Iterator[Instance]:
         for row in read.pages(self.core.db, query, page_size, {"gongkai_read": True}):
             yield self.core.snapshot(row)
+
+    def links(self, instance_id: str) -> list[Link]:
+        """The instance's links in the order they were made; :class:`NotFound` if it does not
+        exist or belongs to another agency."""
+        with self.core.read() as conn:
+            row = self.core.load(conn, instance_id)
+            return links.of_instance(conn, row.agency, row.id)
 
     def events(self, workflow: str | None = None, triggers: Sequence[str] | None = None,
                since: datetime | None = None, until: datetime | None = None,
@@ -326,16 +343,6 @@ class Engine:
         if isinstance(definition, str):
             definition = self.definition(definition)
         return mermaid(definition)
-
-
-def write_start(core: Core, conn: Any, change: Change, definition: WorkflowDefinition,
-                now: datetime) -> None:
-    """Write a starting change, refusing a business key the agency already uses."""
-    from engine.store.write import write_new
-
-    if not write_new(conn, change, now, definition, core.calendar):
-        assert change.business_key is not None
-        raise DuplicateBusinessKey(change.workflow, change.business_key)
 
 
 def _aware(moment: datetime) -> datetime:

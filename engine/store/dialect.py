@@ -34,6 +34,11 @@ class Dialect:
         make = pg_insert if self.name == "postgresql" else sqlite_insert
         return make(table).values(**values).on_conflict_do_nothing(index_elements=index)
 
+    def insert_ignoring(self, table: Table, index: list[str]) -> Any:
+        """The same INSERT with its values bound when it runs: build it once, run it often."""
+        make = pg_insert if self.name == "postgresql" else sqlite_insert
+        return make(table).on_conflict_do_nothing(index_elements=index)
+
     def claim(self, conn: Connection, query: Select[Any]) -> Any:
         """The first row of ``query``, locked for this transaction where others could take it:
         PostgreSQL skips rows another transaction holds; SQLite's one writer holds them all."""

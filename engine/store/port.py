@@ -1,31 +1,50 @@
 """The transaction's doors for guards and actions (:class:`TransitionPort`), over one connection.
 
-Counters are per agency; ``actor_of`` reads the instance's own history; ``tables`` are the
-workflow packages' registered tables, scoped to the agency. Whatever goes through a
-port commits with the transition that opened it, or not at all.
+Counters are per agency; ``actor_of`` reads the instance's own history; ``start`` starts another
+instance through the starter the runtime gives the port; ``link`` writes links; ``tables`` are the
+workflow packages' registered tables, scoped to the agency. Whatever goes through a port commits
+with the transition that opened it, or not at all.
+
+A link of an instance that is being started waits in the port until the instance's row is written
+(the link table's foreign key wants the row first): the starter announces the instance with
+:meth:`StorePort.starting` before deciding it and calls :meth:`StorePort.written` after writing it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Protocol
 
 from sqlalchemy import update
 from sqlalchemy.engine import Connection
 
 from engine.actor import Actor
-from engine.store import tables
+from engine.store import links, tables
 from engine.store.dialect import Dialect
 from engine.store.read import last_event
 from engine.store.workflow_tables import TableRegistry, TransactionTables
+
+
+class Starter(Protocol):
+    """Starts an instance of ``workflow`` in the port's transaction and agency; returns its id."""
+
+    def __call__(self, port: StorePort, workflow: str, actor: Actor,
+                 data: Mapping[str, Any] | None, business_key: str | None,
+                 now: datetime) -> str: ...
 
 
 class StorePort:
     """A :class:`engine.transition.context.TransitionPort` on the caller's transaction."""
 
     def __init__(self, conn: Connection, dialect: Dialect, agency: str,
-                 tables: TableRegistry | None = None) -> None:
+                 starter: Starter | None = None, tables: TableRegistry | None = None) -> None:
         self.conn = conn
         self.dialect = dialect
         self.agency = agency
+        self.starter = starter
         self.tables = TransactionTables(conn, tables or TableRegistry(), agency)
+        self._waiting: dict[str, list[tuple[str, str, datetime]]] = {}
 
     def next_sequence(self, name: str) -> int:
         """Advance the agency's counter ``name``; its first use creates it without racing."""
@@ -41,3 +60,29 @@ class StorePort:
         if event is None:
             return None
         return Actor(event.actor_id, {event.actor_role} if event.actor_role else ())
+
+    def start(self, workflow: str, actor: Actor, data: Mapping[str, Any] | None,
+              business_key: str | None, now: datetime) -> str:
+        """Start an instance of ``workflow`` (this agency, this transaction); its id."""
+        if self.starter is None:
+            raise RuntimeError("this port was opened without a starter; it cannot start instances")
+        return self.starter(self, workflow, actor, data, business_key, now)
+
+    def link(self, instance_id: str, kind: str, key: str, now: datetime) -> None:
+        """Link the instance to ``(kind, key)`` (again: no error); raises :class:`InvalidData`
+        for an empty or too long kind or key."""
+        links.check(kind, key, "link", instance_id)
+        waiting = self._waiting.get(instance_id)
+        if waiting is None:
+            links.add(self.conn, self.dialect, self.agency, instance_id, kind, key, now)
+        else:
+            waiting.append((kind, key, now))
+
+    def starting(self, instance_id: str) -> None:
+        """``instance_id`` is being started: its links wait until :meth:`written`."""
+        self._waiting[instance_id] = []
+
+    def written(self, instance_id: str) -> None:
+        """The started instance's row is written: write the links that waited for it."""
+        for kind, key, now in self._waiting.pop(instance_id, []):
+            links.add(self.conn, self.dialect, self.agency, instance_id, kind, key, now)

@@ -8,6 +8,7 @@ keeps counters in memory and answers ``actor_of`` from a given history.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
@@ -53,15 +54,39 @@ class MemoryTables:
         return [dict(r) for r in self._matching(table, filters)]
 
 
+@dataclass(frozen=True)
+class ChildStart:
+    """A child start an action asked for (``ctx.start``), as a guard context records it."""
+
+    id: str
+    workflow: str
+    actor: Actor
+    data: Mapping[str, Any] | None
+    business_key: str | None
+
+
 class MemoryPort:
     """The transaction's doors kept in memory: counters in a dict, history given up front,
-    workflow tables as lists of rows."""
+    workflow tables as lists of rows; child starts and links are recorded, not run, so an
+    action's test can assert what it asked for."""
 
     def __init__(self, fired_by: Mapping[str, Actor] | None = None, agency: str = "default",
                  rows: Mapping[type[Any], list[dict[str, Any]]] | None = None) -> None:
         self.counters: dict[str, int] = {}
         self.fired_by = dict(fired_by or {})
         self.tables = MemoryTables(agency, rows)
+        self.started: list[ChildStart] = []
+        self.links: list[tuple[str, str, str]] = []
+
+    def start(self, workflow: str, actor: Actor, data: Mapping[str, Any] | None,
+              business_key: str | None, now: datetime) -> str:
+        child = ChildStart(f"child-{len(self.started) + 1}", workflow, actor, data, business_key)
+        self.started.append(child)
+        return child.id
+
+    def link(self, instance_id: str, kind: str, key: str, now: datetime) -> None:
+        if (instance_id, kind, key) not in self.links:
+            self.links.append((instance_id, kind, key))
 
     def next_sequence(self, name: str) -> int:
         self.counters[name] = self.counters.get(name, 0) + 1

@@ -3,9 +3,10 @@
 Guards are pure functions of a :class:`TransitionContext`. Actions may also use the doors the
 context opens into the transaction through its port: ``next_sequence`` (numbered registers),
 ``emit`` (an outbox message delivered after commit, for effects that leave the database),
-``actor_of`` (who fired a trigger earlier on this instance) and ``tables`` (a workflow package's
-own registered tables, such as a ledger). Everything an action does through
-them commits with the transition or not at all.
+``actor_of`` (who fired a trigger earlier on this instance), ``start`` (a child instance of
+another workflow), ``link`` (tie the instance to a business object) and ``tables`` (a workflow
+package's own registered tables, such as a ledger). Everything an action does through them
+commits with the transition or not at all.
 """
 
 from __future__ import annotations
@@ -68,6 +69,21 @@ class TransitionPort(Protocol):
         """The actor (with the role it acted in) who last fired ``trigger`` on the instance."""
         ...
 
+    def start(self, workflow: str, actor: Actor, data: Mapping[str, Any] | None,
+              business_key: str | None, now: datetime) -> str:
+        """Start an instance of ``workflow`` in the transaction's agency; its id."""
+        ...
+
+    def link(self, instance_id: str, kind: str, key: str, now: datetime) -> None:
+        """Link the instance to ``(kind, key)``; linking the same pair again is no error."""
+        ...
+
+
+PARENT = "parent"
+"""The link kind on a child instance whose key is the id of the instance that started it."""
+CHILD = "child"
+"""The link kind on a parent instance whose key is the id of a child it started."""
+
 
 @dataclass
 class TransitionContext:
@@ -125,6 +141,37 @@ class TransitionContext:
         written here commits with this event or not at all (``ctx.tables.insert(Ledger, ...)``).
         """
         return self.port.tables
+
+    def start(self, workflow: str, data: Mapping[str, Any] | None = None,
+              business_key: str | None = None, link: tuple[str, str] | None = None,
+              actor: Actor | None = None) -> str:
+        """Start a child instance of ``workflow`` in this transaction; the child's id.
+
+        The child belongs to this instance's agency and starts on the latest version of its
+        workflow through its own start trigger: that trigger's role check (for ``actor``, by
+        default the actor firing this transition, e.g. ``SYSTEM`` when a timer fired it), data
+        model, guards, clock effects and actions all apply. It is linked both ways (``("parent",
+        this id)`` on the child, ``("child", its id)`` here) and, if given, to ``link``. Parent and
+        child commit together or not at all: a refusal of the child (:class:`PermissionDenied`,
+        :class:`InvalidData`, :class:`GuardRejected`, :class:`DuplicateBusinessKey` for a
+        ``business_key`` the agency already uses, :class:`NotFound` for an unknown workflow)
+        refuses this transition, and so does anything that fails after it. Call it from actions,
+        never from guards. Closing the parent later does not close its children.
+        """
+        child = self.port.start(workflow, actor or self.actor, data, business_key, self.now)
+        self.port.link(child, PARENT, self.instance_id, self.now)
+        self.port.link(self.instance_id, CHILD, child, self.now)
+        if link is not None:
+            kind, key = link
+            self.port.link(child, kind, key, self.now)
+        return child
+
+    def link(self, kind: str, key: str) -> None:
+        """Link this instance to ``(kind, key)``, e.g. ``("document", "某办发〔2026〕3号")``, in
+        this transaction; linking the same pair again is no error. Raises :class:`InvalidData`
+        unless both are non-empty strings within the link table's limits (64 and 255 characters).
+        """
+        self.port.link(self.instance_id, kind, key, self.now)
 
     def emit(self, topic: str, payload: dict[str, Any]) -> None:
         """Queue a message for subscribers of ``topic``; written to the outbox with the event."""

@@ -30,11 +30,12 @@ from engine.transition.context import TransitionContext, TransitionPort
 
 def decide_start(compiled: CompiledDefinition, port: TransitionPort, actor: Actor,
                  data: Mapping[str, Any] | None, business_key: str | None, now: datetime,
-                 cal: WorkingCalendar, agency: str) -> Change:
-    """The change that starts an instance; raises the refusals of :func:`decide_fire`."""
+                 cal: WorkingCalendar, agency: str, instance_id: str | None = None) -> Change:
+    """The change that starts an instance (with ``instance_id``, a new UUID by default); raises
+    the refusals of :func:`decide_fire`."""
     start = compiled.start
     role = check_role([start], start.trigger, actor, None)
-    ctx = _context(compiled, port, instance_id=str(uuid.uuid4()), state=None,
+    ctx = _context(compiled, port, instance_id=instance_id or str(uuid.uuid4()), state=None,
                    trigger=start.trigger, actor=actor, data=data, instance_data={}, clocks={},
                    now=now, cal=cal, agency=agency)
     if not compiled.check_start(ctx):

@@ -8,6 +8,7 @@ import pytest
 
 from engine import Actor, Engine
 from engine.testing import ManualClock, Story, dump, guard_context, unchanged
+from engine.testing.guards import MemoryPort
 from engine.testing.story import at
 from tests.engine import sample
 from tests.engine.helpers import CLERK, MANAGER, WeekdayCalendar, make_engine
@@ -84,3 +85,16 @@ def test_a_guard_context_holds_workflow_rows_of_its_agency() -> None:
     ctx.tables.insert(Ledger, doc="B", open=True)
     assert [r["doc"] for r in ctx.tables.select(Ledger, open=True)] == ["B"]
     assert ctx.tables.get(Ledger, doc="C") is None
+
+
+def test_a_guard_context_records_the_children_and_links_an_action_asks_for() -> None:
+    ctx = guard_context(sample.definition(), "approve", MANAGER, calendar=WeekdayCalendar(),
+                        state="submitted")
+    child = ctx.start("purchase", {"item": "y", "amount": 2}, link=("order", "O-1"))
+    ctx.link("order", "O-1")
+    ctx.link("order", "O-1")
+    port = ctx.port
+    assert isinstance(port, MemoryPort)
+    assert [(c.id, c.workflow, c.actor) for c in port.started] == [(child, "purchase", MANAGER)]
+    assert port.links == [(child, "parent", "guard-test"), ("guard-test", "child", child),
+                          (child, "order", "O-1"), ("guard-test", "order", "O-1")]
