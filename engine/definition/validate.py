@@ -231,7 +231,9 @@ def _check_effect(d: WorkflowDefinition, c: Clock, e: ClockEffect, where: str) -
     """Date and family rules of one effect on a known clock."""
     what = f"{where}: {e.op} of clock {c.name!r}"
     starts = e.op in ("start", "restart")
-    problems = []
+    problems = [f"{what}: {label} must be a field name" for label in ("due_field", "key_field",
+                                                                      "each")
+                if getattr(e, label) is not None and not isinstance(getattr(e, label), str)]
     if e.due_field and not starts:
         problems.append(f"{what}: due_field dates only a start or restart")
     if starts and _dated(d, c):
@@ -284,13 +286,14 @@ def _item_fields(t: Transition, registry: KnownNames, each: str) -> set[str] | N
 def _effect_fields(t: Transition, e: ClockEffect, registry: KnownNames) -> list[str]:
     """The fields ``e`` reads that the trigger's data (or each object of its list) lacks."""
     fields = _fields(t, registry)
-    named = (e.key_field, e.date_field, e.due_field, e.length_field)
+    named = [n for n in (e.key_field, e.date_field, e.due_field, e.length_field)
+             if isinstance(n, str)]
     missing = []
-    if e.each:
+    if isinstance(e.each, str):
         if fields is not None and e.each not in fields:
             missing.append(e.each)
         fields = _item_fields(t, registry, e.each) if fields is not None else None
-    prefix = f"{e.each}[]." if e.each else ""
+    prefix = f"{e.each}[]." if isinstance(e.each, str) else ""
     return missing + [f"{prefix}{name}" for name in named
                       if name and fields is not None and name not in fields]
 
