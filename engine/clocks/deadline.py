@@ -7,6 +7,10 @@ calendar, never stored on its own. The counting rule follows Chinese practice fo
   the N-th working day after it (``calendar.add_working_days(start, N)``);
 * a pause from day P to day R leaves out the working days in (P, R]: P still counts, R does not;
 * an extension by M adds M units after the current deadline; a restart counts N afresh.
+
+A clock due on a date (``ClockRecord.fixed_due``) ends on that date whatever its pauses: a pause
+only holds its timers back. An extension adds units after the date; ``used`` counts the units
+from the start day, ``left`` those up to the due date (negative once it has passed).
 """
 
 from __future__ import annotations
@@ -68,6 +72,8 @@ class Deadline:
 def due_date(rec: ClockRecord, unit: str, cal: WorkingCalendar) -> date | None:
     """The last day of the period, or ``None`` while the clock is paused short of it."""
     assert rec.started_on is not None
+    if rec.fixed_due is not None:
+        return add_units(unit, cal, rec.fixed_due, rec.extended_by)
     remaining = rec.total
     start = rec.started_on
     closed = list(rec.pauses) + ([(rec.paused_on, rec.paused_on)] if rec.paused_on else [])
@@ -111,15 +117,28 @@ def used_units(rec: ClockRecord, unit: str, cal: WorkingCalendar, today: date) -
     return used
 
 
+def _used_left(rec: ClockRecord, unit: str, cal: WorkingCalendar, today: date,
+               due: date | None) -> tuple[int, int]:
+    """Units used and left on ``today`` (or the stop day): a unit clock counts its pauses out;
+    a clock due on a date counts from its start day, and what is left up to its date."""
+    if rec.fixed_due is None or due is None or rec.started_on is None:
+        used = used_units(rec, unit, cal, today)
+        return used, rec.total - used
+    end = min(today, rec.stopped_on) if rec.stopped_on else today
+    left = units_between(unit, cal, end, due) - units_between(unit, cal, due, end)
+    return units_between(unit, cal, rec.started_on, end), left
+
+
 def deadline(rec: ClockRecord, clock: Clock, cal: WorkingCalendar, today: date,
-             announced_now: bool = False) -> Deadline:
+             announced_now: bool = False, name: str | None = None) -> Deadline:
     """The snapshot of a clock on ``today`` (an Asia/Shanghai date).
 
     ``announced_now`` says the record's due date was announced on this very calendar a moment
-    ago (by the transition that changed it), so it is read, not computed again.
+    ago (by the transition that changed it), so it is read, not computed again. ``name`` is the
+    record's name where it differs from the clock's (a family member, ``consultation[甲]``).
     """
     due = rec.due_on if announced_now else due_date(rec, clock.unit, cal)
-    used = used_units(rec, clock.unit, cal, today)
+    used, left = _used_left(rec, clock.unit, cal, today, due)
     end = due or today
     provisional = _provisional(clock.unit, cal, rec.started_on, end)
     if rec.stopped_on is not None:
@@ -130,8 +149,8 @@ def deadline(rec: ClockRecord, clock: Clock, cal: WorkingCalendar, today: date,
     else:
         overdue = due is not None and today > due
         state = "expired" if overdue else "running"
-    return Deadline(clock=clock.name, state=state, due_date=due, used=used,
-                    left=rec.total - used, provisional=provisional, overdue=overdue,
+    return Deadline(clock=name or clock.name, state=state, due_date=due, used=used,
+                    left=left, provisional=provisional, overdue=overdue,
                     unit=clock.unit, extensions=rec.extensions)
 
 

@@ -2,6 +2,7 @@
 
 A record holds what happened to a clock (start, pauses, extensions, stop) and the due date that
 was announced when it last changed; the deadline itself is derived in ``engine.clocks.deadline``.
+A clock due on a date keeps that date in ``fixed_due`` (its ``length`` is 0).
 """
 
 from __future__ import annotations
@@ -27,7 +28,11 @@ class ClockLimitReached(ClockEffectError):
 
 @dataclass(frozen=True)
 class ClockRecord:
-    """The persisted history of one clock on one instance; ``epoch`` grows with every change."""
+    """The persisted history of one clock on one instance; ``epoch`` grows with every change.
+
+    ``fixed_due`` is the date a clock due on a date must finish by (its last day), set when it
+    started; ``None`` for a clock of ``length`` units.
+    """
 
     length: int
     started_on: date | None = None
@@ -39,12 +44,16 @@ class ClockRecord:
     epoch: int = 0
     due_on: date | None = None
     provisional: bool = False
+    fixed_due: date | None = None
 
     def to_json(self) -> dict[str, Any]:
+        """JSON-ready; ``fixed_due`` is left out while unset, so unit clocks store as before."""
         raw = asdict(self)
         raw["pauses"] = [[p.isoformat(), r.isoformat()] for p, r in self.pauses]
-        for key in ("started_on", "paused_on", "stopped_on", "due_on"):
+        for key in ("started_on", "paused_on", "stopped_on", "due_on", "fixed_due"):
             raw[key] = raw[key].isoformat() if raw[key] else None
+        if raw["fixed_due"] is None:
+            del raw["fixed_due"]
         return raw
 
     @classmethod
@@ -64,6 +73,7 @@ class ClockRecord:
             epoch=raw.get("epoch", 0),
             due_on=day(raw.get("due_on")),
             provisional=raw.get("provisional", False),
+            fixed_due=day(raw.get("fixed_due")),
         )
 
     @property
@@ -76,41 +86,63 @@ class ClockRecord:
         return self.started_on is not None and self.paused_on is None and self.stopped_on is None
 
 
+def next_month_day(month_day: str, day: date) -> date:
+    """The next ``"MM-DD"`` on or after ``day`` (e.g. ``"12-31"``: 31 December of its year)."""
+    month, dom = (int(part) for part in month_day.split("-"))
+    this_year = date(day.year, month, dom)
+    return this_year if this_year >= day else date(day.year + 1, month, dom)
+
+
+def _start(rec: ClockRecord | None, clock: Clock, name: str, day: date, length: int | None,
+           due: date | None) -> ClockRecord:
+    epoch = (rec.epoch + 1) if rec else 1
+    if due is None and clock.due_month_day is not None:
+        due = next_month_day(clock.due_month_day, day)
+    if due is None:
+        return ClockRecord(length=length or clock.length, started_on=day, epoch=epoch)
+    if due < day:
+        raise ClockEffectError(f"clock {name!r} cannot be due on {due}: that is before {day}, "
+                               "the day it starts")
+    return ClockRecord(length=0, started_on=day, epoch=epoch, fixed_due=due)
+
+
 def apply_effect(rec: ClockRecord | None, clock: Clock, effect: ClockEffect, day: date,
-                 length: int | None = None) -> ClockRecord:
+                 length: int | None = None, due: date | None = None, name: str | None = None
+                 ) -> ClockRecord:
     """The record after ``effect`` happened on ``day``; raises :class:`ClockEffectError`.
 
+    ``due`` is the due date a ``start``/``restart`` read from its ``due_field``; ``name`` is
+    the record's name where it differs from the clock's (a family member, ``consultation[甲]``).
     Pausing a paused clock, resuming a running one and stopping one that is stopped or never
     started change nothing: definitions can stop "whatever still runs" without tracking paths.
     """
-    op = effect.op
+    op, name = effect.op, name or clock.name
     if op == "stop" and (rec is None or rec.started_on is None or rec.stopped_on is not None):
         return rec  # type: ignore[return-value]
     if op in ("start", "restart"):
-        return ClockRecord(length=length or clock.length, started_on=day,
-                           epoch=(rec.epoch + 1) if rec else 1)
+        return _start(rec, clock, name, day, length, due)
     if rec is None or rec.started_on is None:
-        raise ClockEffectError(f"clock {clock.name!r} cannot {op}: it was never started")
+        raise ClockEffectError(f"clock {name!r} cannot {op}: it was never started")
     if rec.stopped_on is not None:
-        raise ClockEffectError(f"clock {clock.name!r} cannot {op}: it was stopped on "
+        raise ClockEffectError(f"clock {name!r} cannot {op}: it was stopped on "
                                f"{rec.stopped_on}")
     nxt = rec.epoch + 1
     if op == "pause":
-        _not_before(day, _last_mark(rec), clock, op)
+        _not_before(day, _last_mark(rec), name, op)
         return rec if rec.paused_on else replace(rec, paused_on=day, epoch=nxt)
     if op == "resume":
         if rec.paused_on is None:
             return rec
-        _not_before(day, rec.paused_on, clock, op)
+        _not_before(day, rec.paused_on, name, op)
         return replace(rec, pauses=rec.pauses + ((rec.paused_on, day),), paused_on=None,
                        epoch=nxt)
     if op == "extend":
         if effect.max_times is not None and rec.extensions >= effect.max_times:
-            raise ClockLimitReached(f"clock {clock.name!r} may be extended at most "
+            raise ClockLimitReached(f"clock {name!r} may be extended at most "
                                    f"{effect.max_times} time(s)")
         return replace(rec, extended_by=rec.extended_by + (length or effect.by or 0),
                        extensions=rec.extensions + 1, epoch=nxt)
-    _not_before(day, _last_mark(rec), clock, op)
+    _not_before(day, _last_mark(rec), name, op)
     return replace(rec, stopped_on=day, epoch=nxt)
 
 
@@ -125,7 +157,7 @@ def _last_mark(rec: ClockRecord) -> date:
     return max(marks + ([rec.paused_on] if rec.paused_on else []))
 
 
-def _not_before(day: date, mark: date, clock: Clock, op: str) -> None:
+def _not_before(day: date, mark: date, name: str, op: str) -> None:
     if day < mark:
-        raise ClockEffectError(f"clock {clock.name!r} cannot {op} on {day}: that is before "
+        raise ClockEffectError(f"clock {name!r} cannot {op} on {day}: that is before "
                                f"{mark}, the day of its last change")

@@ -27,18 +27,23 @@ def at_local(day: date, moment: time = time(0, 0)) -> datetime:
     return datetime.combine(day, moment, tzinfo=SHANGHAI).astimezone(UTC)
 
 
-def derive(clock: Clock, rec: ClockRecord, cal: WorkingCalendar, now: datetime
-           ) -> list[dict[str, Any]]:
-    """The timers a running clock needs from ``now`` on (none while paused or stopped)."""
-    due = rec.due_on
+def derive(clock: Clock, rec: ClockRecord, cal: WorkingCalendar, now: datetime,
+           name: str | None = None) -> list[dict[str, Any]]:
+    """The timers a running clock needs from ``now`` on (none while paused or stopped).
+
+    ``name`` is the record's name where it differs from the clock's: a family member's timers
+    carry the member's name (``consultation[甲公司]``) in their ``clock`` column, so each member
+    has timers and an epoch of its own.
+    """
+    due, name = rec.due_on, name or clock.name
     if not rec.running or due is None:
         return []
     rows: list[dict[str, Any]] = [
-        dict(clock=clock.name, kind=REMINDER, due_at=at_local(day, REMINDER_TIME),
+        dict(clock=name, kind=REMINDER, due_at=at_local(day, REMINDER_TIME),
              trigger=REMINDER_TRIGGER, epoch=rec.epoch)
         for _, day in reminder_days(rec, clock, cal)]
     rows = [r for r in rows if r["due_at"] > now]
     kind, trigger = (AUTOMATIC, clock.on_expiry) if clock.on_expiry else (DEADLINE, OVERDUE_TRIGGER)
-    rows.append(dict(clock=clock.name, kind=kind, due_at=at_local(due + timedelta(days=1)),
+    rows.append(dict(clock=name, kind=kind, due_at=at_local(due + timedelta(days=1)),
                      trigger=trigger, epoch=rec.epoch))
     return rows

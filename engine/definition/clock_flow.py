@@ -2,6 +2,8 @@
 
 Validation uses it to catch clock effects that can never make sense (resuming a clock that is
 never paused there) and expiry triggers that would fire in a state where they are not valid.
+A clock family's status in a state is the union over its members: an effect on one member (by
+key) may leave the others as they were.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from collections import deque
 from collections.abc import Callable
 
 from engine.definition.graph import graph
-from engine.definition.model import ClockEffect, WorkflowDefinition
+from engine.definition.model import Clock, ClockEffect, WorkflowDefinition
 
 _AFTER: dict[str, Callable[[str], str]] = {
     "start": lambda s: "running",
@@ -22,14 +24,14 @@ _AFTER: dict[str, Callable[[str], str]] = {
 }
 
 
-def _apply(statuses: set[str], clock: str, effects: tuple[ClockEffect, ...]) -> set[str]:
-    out = set()
-    for status in statuses:
-        for e in effects:
-            if e.clock == clock and e.op in _AFTER:
-                status = _AFTER[e.op](status)
-        out.add(status)
-    return out
+def _apply(statuses: set[str], clock: Clock, effects: tuple[ClockEffect, ...]) -> set[str]:
+    """The statuses after ``effects``; a family effect on one member may leave the others as
+    they were, so the family keeps its statuses beside the new one."""
+    for e in effects:
+        if e.clock == clock.name and e.op in _AFTER:
+            after = {_AFTER[e.op](s) for s in statuses}
+            statuses = after | statuses if clock.family and e.key_field else after
+    return statuses
 
 
 def clock_statuses(d: WorkflowDefinition) -> dict[str, dict[str, set[str]]]:
@@ -39,7 +41,7 @@ def clock_statuses(d: WorkflowDefinition) -> dict[str, dict[str, set[str]]]:
     start = next(t for t in d.transitions if t.trigger == d.start_trigger)
     first = d.initial_state
     for c in d.clocks:
-        result[first.name][c.name] = _apply({"idle"}, c.name, start.effects + first.effects)
+        result[first.name][c.name] = _apply({"idle"}, c, start.effects + first.effects)
     by_state = graph(d).by_state
     todo = deque([first.name])
     while todo:
@@ -51,7 +53,7 @@ def clock_statuses(d: WorkflowDefinition) -> dict[str, dict[str, set[str]]]:
             entry = d.state(dest).effects if t.dest else ()
             changed = False
             for c in d.clocks:
-                new = _apply(result[src][c.name], c.name, t.effects + entry)
+                new = _apply(result[src][c.name], c, t.effects + entry)
                 if not new <= result[dest][c.name]:
                     result[dest][c.name] |= new
                     changed = True

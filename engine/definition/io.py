@@ -92,6 +92,9 @@ class _Reader:
                 reminders=tuple(raw.get("reminders", ())),
                 on_expiry=raw.get("on_expiry"),
                 expiry_date_field=raw.get("expiry_date_field"),
+                due_month_day=raw.get("due_month_day"),
+                family=raw.get("family", False),
+                expiry_key_field=raw.get("expiry_key_field"),
             )
         except (KeyError, TypeError) as exc:
             self.problems.append(f"{where}: missing or bad field {exc}")
@@ -145,9 +148,16 @@ def definition_digest(definition: WorkflowDefinition) -> str:
     return hashlib.sha256(definition_to_json(definition).encode()).hexdigest()
 
 
+# Fields added after the first stored definitions: left out while they hold their default, so
+# a definition that does not use them keeps its canonical JSON and its digest.
+_LATER_FIELDS = frozenset({"due_month_day", "family", "expiry_key_field", "due_field",
+                           "key_field", "each"})
+
+
 def _to_jsonable(value: Any) -> Any:
     if hasattr(value, "__dataclass_fields__"):
-        return {f.name: _to_jsonable(getattr(value, f.name)) for f in fields(value)}
+        return {f.name: _to_jsonable(getattr(value, f.name)) for f in fields(value)
+                if f.name not in _LATER_FIELDS or getattr(value, f.name) != f.default}
     if isinstance(value, tuple | list):
         return [_to_jsonable(v) for v in value]
     if isinstance(value, dict):

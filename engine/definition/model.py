@@ -21,6 +21,19 @@ CLOCK_UNITS: tuple[str, ...] = ("working_days", "calendar_days")
 CLOCK_OPS: tuple[str, ...] = ("start", "pause", "resume", "restart", "extend", "stop")
 
 
+def member_name(clock: str, key: str) -> str:
+    """The name of a family member's record and timers: ``consultation[甲公司]``."""
+    return f"{clock}[{key}]"
+
+
+def split_member(name: str) -> tuple[str, str | None]:
+    """(family, key) of a member name; (name, None) for a plain clock name."""
+    clock, bracket, rest = name.partition("[")
+    if not bracket or not rest.endswith("]"):
+        return name, None
+    return clock, rest[:-1]
+
+
 @dataclass(frozen=True)
 class Title:
     """A name for people: Chinese for agency staff, English for everyone else."""
@@ -41,6 +54,16 @@ class ClockEffect:
     number of units an ``extend`` adds, and ``max_times`` how often the clock may be extended.
     ``length_field`` names the data field giving the period's length (``start``, ``restart``) or
     the units added (``extend``) when the event decides them, e.g. a period set for the applicant.
+    ``due_field`` names the data field holding the due date (an ISO date, the period's last day)
+    of a clock due on a date, for ``start`` and ``restart``.
+
+    On a clock family (``Clock.family``), ``key_field`` names the data field holding the member's
+    key (e.g. the consulted party): the effect acts on that member only, and ``start`` and
+    ``restart`` need it; without it ``pause``, ``resume``, ``extend`` and ``stop`` act on every
+    member. ``each`` names a data field holding a list of objects: the effect then applies once
+    per object, in list order, and ``key_field``, ``date_field``, ``due_field`` and
+    ``length_field`` are read from each object — one consultation letter per party, each party
+    counted from the day *it* received its letter (条例 32, 34).
     """
 
     clock: str
@@ -49,6 +72,9 @@ class ClockEffect:
     by: int | None = None
     max_times: int | None = None
     length_field: str | None = None
+    due_field: str | None = None
+    key_field: str | None = None
+    each: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,15 +85,29 @@ class Clock:
     the trigger fired automatically when the period runs out, or ``None`` to record an overdue mark.
     ``expiry_date_field`` names the data field in which that trigger receives the due date (the
     last day of the period), so the effects it causes are dated by the law, not by the worker.
+
+    A clock *due on a date* (e.g. a review round that must finish by 31 December) has no length
+    (``length=0``): its due date is ``due_month_day`` (``"MM-DD"``: the next such date on or after
+    the start day) or the date its ``start``/``restart`` effect reads from ``due_field``. Its
+    ``unit`` still counts reminders (units before the date), extensions (units added after the
+    date) and the snapshot's ``used``/``left``; pausing it does not move its date.
+
+    A clock ``family`` is one clock per key (e.g. one consultation period per consulted party):
+    each member is its own record, timers and epoch, named ``member_name(clock, key)``, e.g.
+    ``consultation[甲公司]``. ``expiry_key_field`` names the data field in which the expiry
+    trigger receives the key of the member that ran out.
     """
 
     name: str
-    length: int
+    length: int = 0
     unit: ClockUnit = "working_days"
     title: Title = Title("")
     reminders: tuple[int, ...] = ()
     on_expiry: str | None = None
     expiry_date_field: str | None = None
+    due_month_day: str | None = None
+    family: bool = False
+    expiry_key_field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,9 +174,16 @@ class WorkflowDefinition:
         raise KeyError(name)
 
     def clock(self, name: str) -> Clock:
+        """The clock called ``name``; a family member's name (``consultation[甲公司]``) resolves
+        to its family's clock."""
         for c in self.clocks:
             if c.name == name:
                 return c
+        family, key = split_member(name)
+        if key is not None:
+            for c in self.clocks:
+                if c.name == family and c.family:
+                    return c
         raise KeyError(name)
 
     @property

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from typing import Any, Protocol
+from datetime import date
+from typing import Any, Protocol, get_args
 
 from engine.definition.clock_flow import clock_statuses
 from engine.definition.graph import graph
@@ -17,6 +18,7 @@ from engine.definition.model import (
     CLOCK_OPS,
     CLOCK_UNITS,
     STATE_KINDS,
+    Clock,
     ClockEffect,
     Transition,
     WorkflowDefinition,
@@ -154,27 +156,99 @@ def _all_effects(d: WorkflowDefinition) -> list[tuple[str, ClockEffect]]:
     return found + [(f"transition {t.trigger!r}", e) for t in d.transitions for e in t.effects]
 
 
+def _dated(d: WorkflowDefinition, c: Clock) -> bool:
+    """Due on a date: a fixed day of the year, or a date its start reads from the data."""
+    return c.due_month_day is not None or any(
+        e.clock == c.name and e.due_field for _, e in _all_effects(d))
+
+
+def _month_day_ok(value: object) -> bool:
+    """``"MM-DD"`` naming a day every year has (so not ``"02-29"``)."""
+    if not isinstance(value, str) or len(value) != 5 or value[2] != "-" or value == "02-29":
+        return False
+    try:
+        date.fromisoformat(f"2024-{value}")
+    except ValueError:
+        return False
+    return True
+
+
+def _check_length(d: WorkflowDefinition, c: Clock) -> list[str]:
+    where = f"clock {c.name!r}"
+    if not _dated(d, c):
+        if not isinstance(c.length, int) or c.length < 1:
+            return [f"{where}: length must be a positive integer"]
+        if any(not isinstance(r, int) or not 0 < r < c.length for r in c.reminders):
+            return [f"{where}: reminders must lie between 1 and {c.length - 1}"]
+        return []
+    problems = []
+    if c.length != 0:
+        problems.append(f"{where} is due on a date: its length must be 0, not {c.length!r}")
+    if c.due_month_day is not None and not _month_day_ok(c.due_month_day):
+        problems.append(f"{where}: due_month_day {c.due_month_day!r} must be 'MM-DD', "
+                        "a day every year has")
+    if any(not isinstance(r, int) or isinstance(r, bool) or r < 1 for r in c.reminders):
+        problems.append(f"{where}: reminders must be positive integers")
+    return problems
+
+
+def _check_clock(c: Clock, triggers: set[str]) -> list[str]:
+    where = f"clock {c.name!r}"
+    problems = []
+    if c.unit not in CLOCK_UNITS:
+        problems.append(f"{where}: unknown unit {c.unit!r}")
+    if c.on_expiry is not None and c.on_expiry not in triggers:
+        problems.append(f"{where}: on_expiry trigger {c.on_expiry!r} is not defined")
+    if not isinstance(c.name, str) or "[" in c.name or "]" in c.name:
+        problems.append(f"{where}: a clock name may not contain '[' or ']'")
+    if not isinstance(c.family, bool):
+        problems.append(f"{where}: family must be true or false")
+    if c.expiry_key_field is not None and not c.family:
+        problems.append(f"{where}: expiry_key_field is for clock families only")
+    return problems
+
+
 def _check_clocks(d: WorkflowDefinition) -> list[str]:
-    names = {c.name for c in d.clocks}
+    clocks = {c.name: c for c in reversed(d.clocks)}
     triggers = {t.trigger for t in d.transitions}
     problems = [f"clock {n!r} is declared twice" for n in _duplicates(c.name for c in d.clocks)]
     for c in d.clocks:
-        if c.unit not in CLOCK_UNITS:
-            problems.append(f"clock {c.name!r}: unknown unit {c.unit!r}")
-        if not isinstance(c.length, int) or c.length < 1:
-            problems.append(f"clock {c.name!r}: length must be a positive integer")
-        elif any(not isinstance(r, int) or not 0 < r < c.length for r in c.reminders):
-            problems.append(f"clock {c.name!r}: reminders must lie between 1 and {c.length - 1}")
-        if c.on_expiry is not None and c.on_expiry not in triggers:
-            problems.append(f"clock {c.name!r}: on_expiry trigger {c.on_expiry!r} is not defined")
+        problems += _check_clock(c, triggers) + _check_length(d, c)
     for where, e in _all_effects(d):
-        if e.clock not in names:
+        if e.clock not in clocks:
             problems.append(f"{where}: effect on unknown clock {e.clock!r}")
         if e.op not in CLOCK_OPS:
             problems.append(f"{where}: unknown clock operation {e.op!r}")
         fixed = isinstance(e.by, int) and e.by >= 1
         if e.op == "extend" and not fixed and not e.length_field:
             problems.append(f"{where}: extend needs a positive 'by' or a 'length_field'")
+        if e.clock in clocks:
+            problems += _check_effect(d, clocks[e.clock], e, where)
+    return problems
+
+
+def _check_effect(d: WorkflowDefinition, c: Clock, e: ClockEffect, where: str) -> list[str]:
+    """Date and family rules of one effect on a known clock."""
+    what = f"{where}: {e.op} of clock {c.name!r}"
+    starts = e.op in ("start", "restart")
+    problems = [f"{what}: {label} must be a field name" for label in ("due_field", "key_field",
+                                                                      "each")
+                if getattr(e, label) is not None and not isinstance(getattr(e, label), str)]
+    if e.due_field and not starts:
+        problems.append(f"{what}: due_field dates only a start or restart")
+    if starts and _dated(d, c):
+        if e.length_field:
+            problems.append(f"{what}: a clock due on a date takes no length_field")
+        if c.due_month_day is None and not e.due_field:
+            problems.append(f"{what}: the clock is due on a date, and this effect names no "
+                            "due_field")
+    if not c.family and (e.key_field or e.each):
+        problems.append(f"{what}: key_field and each are for clock families only")
+    if c.family and starts and not e.key_field:
+        problems.append(f"{what}: an effect on a clock family needs a key_field to start a "
+                        "member")
+    if e.each and not e.key_field:
+        problems.append(f"{what}: each needs a key_field naming the key in every object")
     return problems
 
 
@@ -195,24 +269,54 @@ def _fields(t: Transition, registry: KnownNames) -> set[str] | None:
     return set(model.model_fields) if model is not None else None
 
 
+def _item_fields(t: Transition, registry: KnownNames, each: str) -> set[str] | None:
+    """The fields of the objects in the list field ``each`` (e.g. ``list[Party]``), if the
+    trigger's model declares them as a model; ``None`` when they cannot be told."""
+    model = registry.models.get(t.data) if t.data else None
+    info = model.model_fields.get(each) if model is not None else None
+    todo: list[Any] = [getattr(info, "annotation", None)]
+    while todo:
+        annotation = todo.pop()
+        if isinstance(getattr(annotation, "model_fields", None), dict):
+            return set(annotation.model_fields)
+        todo += get_args(annotation)
+    return None
+
+
+def _effect_fields(t: Transition, e: ClockEffect, registry: KnownNames) -> list[str]:
+    """The fields ``e`` reads that the trigger's data (or each object of its list) lacks."""
+    fields = _fields(t, registry)
+    named = [n for n in (e.key_field, e.date_field, e.due_field, e.length_field)
+             if isinstance(n, str)]
+    missing = []
+    if isinstance(e.each, str):
+        if fields is not None and e.each not in fields:
+            missing.append(e.each)
+        fields = _item_fields(t, registry, e.each) if fields is not None else None
+    prefix = f"{e.each}[]." if isinstance(e.each, str) else ""
+    return missing + [f"{prefix}{name}" for name in named
+                      if name and fields is not None and name not in fields]
+
+
 def _check_fields(d: WorkflowDefinition, registry: KnownNames) -> list[str]:
     """Data fields named by clock effects and expiry triggers exist in the trigger's model
     (a trigger without a model takes free-form data)."""
     problems = []
     for t in d.transitions:
         entry = d.state(t.dest).effects if t.dest and t.dest in {s.name for s in d.states} else ()
-        fields = _fields(t, registry)
         for e in t.effects + entry:
-            for name in (e.date_field, e.length_field):
-                if name and fields is not None and name not in fields:
-                    problems.append(f"transition {t.trigger!r}: clock effect on {e.clock!r} "
-                                    f"reads field {name!r}, which its data does not have")
+            problems += [f"transition {t.trigger!r}: clock effect on {e.clock!r} reads field "
+                         f"{name!r}, which its data does not have"
+                         for name in _effect_fields(t, e, registry)]
     for c in d.clocks:
         for t in (t for t in d.transitions if t.trigger == c.on_expiry):
             fields = _fields(t, registry)
             if c.expiry_date_field and fields is not None and c.expiry_date_field not in fields:
                 problems.append(f"clock {c.name!r}: its expiry trigger {t.trigger!r} has no "
                                 f"field {c.expiry_date_field!r} for the due date")
+            if c.expiry_key_field and fields is not None and c.expiry_key_field not in fields:
+                problems.append(f"clock {c.name!r}: its expiry trigger {t.trigger!r} has no "
+                                f"field {c.expiry_key_field!r} for the member's key")
     return problems
 
 

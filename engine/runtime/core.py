@@ -15,7 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from engine.actor import Actor
-from engine.clocks.deadline import Deadline, WorkingCalendar, deadline
+from engine.clocks import family
+from engine.clocks.deadline import Deadline, WorkingCalendar
 from engine.clocks.record import ClockRecord
 from engine.errors import DuplicateBusinessKey
 from engine.snapshot import Instance
@@ -133,12 +134,10 @@ class Core:
 
     def deadlines(self, compiled: CompiledDefinition, records: Mapping[str, ClockRecord],
                   announced: Collection[str] = ()) -> dict[str, Deadline]:
-        """Each started clock's deadline as of today (Beijing); the ``announced`` clocks were just
-        changed and carry a fresh due date."""
-        today = local_date(self.now())
-        d = compiled.definition
-        return {name: deadline(rec, d.clock(name), self.calendar, today, name in announced)
-                for name, rec in records.items() if rec.started_on}
+        """Each started clock's deadline as of today (Beijing), a clock family as one entry; the
+        ``announced`` clocks were just changed and carry a fresh due date."""
+        return family.deadlines(compiled.definition, records, self.calendar,
+                                local_date(self.now()), announced)
 
     def snapshot(self, row: StoredInstance) -> Instance:
         """The public snapshot of a stored instance, with deadlines as of now."""

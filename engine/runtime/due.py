@@ -4,6 +4,9 @@ Each timer is claimed and fired in one transaction (``engine.store.claims``). A 
 instance moved on is cancelled, never fired. A timer whose transition fails is retried with
 back-off and, after :data:`MAX_ATTEMPTS`, parked as ``failed`` with its error. :func:`run_until`
 walks a manual clock through every due time in order, for tests and simulations.
+A family member's timer carries the member's name (``consultation[甲公司]``) in its ``clock``
+column: reminders and overdue marks record the member's ``key``, and its expiry trigger receives
+the key under the clock's ``expiry_key_field``, so the workflow can tell which party lapsed.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 from engine.actor import SYSTEM
 from engine.clocks.deadline import units_between
 from engine.clocks.timers import AUTOMATIC, REMINDER
-from engine.definition.model import Clock
+from engine.definition.model import Clock, split_member
 from engine.runtime.core import Core
 from engine.runtime.recompute import moved, recompute_instance
 from engine.store.claims import claim_due_timer
@@ -72,22 +75,35 @@ def _fire(conn: Any, core: Core, timer: Any, now: datetime) -> str:
         recompute_instance(core, conn, row, now, "calendar changed before the timer fired")
         return "cancelled"
     clock = compiled.definition.clock(timer.clock)
+    key = split_member(timer.clock)[1] if clock.family else None
     due = rec.due_on
     data: dict[str, Any]
     if timer.kind == AUTOMATIC:
         if timer.trigger not in compiled.valid_triggers(row.state):
             return "cancelled"
-        field = clock.expiry_date_field
-        data = {field: due.isoformat()} if field and due else {}
+        data = _expiry_data(clock, due, key)
         change = decide_fire(compiled, core.port(conn, row.agency), row, timer.trigger, SYSTEM,
                              data, now, core.calendar)
     else:
         data = {"clock": timer.clock, "due_date": due.isoformat() if due else None}
+        if key is not None:
+            data["key"] = key
         if timer.kind == REMINDER:
             data["days_before"] = _days_before(clock, due, now, core)
         change = decide_mark(row, timer.trigger, SYSTEM, data)
     write(conn, change, now, compiled.definition, core.calendar)
     return "fired"
+
+
+def _expiry_data(clock: Clock, due: date | None, key: str | None) -> dict[str, Any]:
+    """What the expiry trigger receives: the due date and, for a family member that ran out,
+    its key (under the clock's ``expiry_date_field`` and ``expiry_key_field``)."""
+    data: dict[str, Any] = {}
+    if clock.expiry_date_field and due:
+        data[clock.expiry_date_field] = due.isoformat()
+    if clock.expiry_key_field and key is not None:
+        data[clock.expiry_key_field] = key
+    return data
 
 
 def _days_before(clock: Clock, due: date | None, now: datetime, core: Core) -> int | None:

@@ -1,7 +1,8 @@
 """The worklist (待办): open instances an actor can act on now, most urgent first.
 
 Overdue instances come first, then by the nearest due date of their running clocks; instances with
-no running clock come last.
+no running clock come last. A clock family counts as one clock, its latest-running member
+(``engine.clocks.family``).
 """
 
 from __future__ import annotations

@@ -120,7 +120,8 @@ def reschedule(conn: Connection, change: Change, definition: WorkflowDefinition,
     cancel_timers(conn, change.instance_id, changed.keys(), now)
     rows = [dict(r, instance_id=change.instance_id, agency=change.agency,
                  workflow=change.workflow, state=change.to_state, status="pending", attempts=0)
-            for name, rec in changed.items() for r in derive(definition.clock(name), rec, cal, now)]
+            for name, rec in changed.items()
+            for r in derive(definition.clock(name), rec, cal, now, name)]
     if rows:
         conn.execute(_INSERT_TIMERS, rows)
 

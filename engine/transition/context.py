@@ -20,7 +20,8 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 
 from engine.actor import Actor
-from engine.clocks.deadline import Deadline, WorkingCalendar, deadline
+from engine.clocks import family
+from engine.clocks.deadline import Deadline, WorkingCalendar
 from engine.clocks.record import ClockRecord
 from engine.definition.model import Transition, WorkflowDefinition
 
@@ -109,9 +110,9 @@ class TransitionContext:
 
     @cached_property
     def deadlines(self) -> dict[str, Deadline]:
-        """The instance's clocks as they stood before this event, on the event's day."""
-        return {name: deadline(rec, self.definition.clock(name), self.calendar, self.today)
-                for name, rec in self.clock_records.items() if rec.started_on}
+        """The instance's clocks as they stood before this event, on the event's day (a clock
+        family as one entry, its members in ``details["members"]``)."""
+        return family.deadlines(self.definition, self.clock_records, self.calendar, self.today)
 
     def check(self, name: str, guard: Callable[[TransitionContext], str | None]) -> bool:
         reason = guard(self)
