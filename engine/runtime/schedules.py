@@ -193,14 +193,12 @@ def fire_next_schedule(core: Core, now: datetime, agency: str | None) -> int | N
         job = claim_due_schedule(conn, core.dialect, now, agency)
         if job is None:
             return None
-        savepoint = conn.begin_nested()
         try:
-            outcome = _fire(conn, core, job, now)
+            with conn.begin_nested():
+                outcome = _fire(conn, core, job, now)
         except Exception as exc:  # any failure is recorded on the schedule, never lost
-            savepoint.rollback()
             _record_failure(conn, job, exc, now)
             return 0
-        savepoint.commit()
     return outcome
 
 
@@ -230,13 +228,12 @@ def _start(conn: Any, core: Core, view: Schedule, data: dict[str, Any], now: dat
     """Start the occurrence's instance; False if the agency already has it (its business key)."""
     compiled = core.definitions.get(view.workflow, conn=conn)
     key = f"{view.name}:{view.occurrence.isoformat()}"
-    savepoint = conn.begin_nested()
-    change = decide_start(compiled, core.port(conn, view.agency), SYSTEM, data, key, now,
-                          core.calendar, view.agency)
-    if write_new(conn, change, now, compiled.definition, core.calendar):
-        savepoint.commit()
-        return True
-    savepoint.rollback()
+    with conn.begin_nested() as savepoint:  # a taken key must take back the counters too
+        change = decide_start(compiled, core.port(conn, view.agency), SYSTEM, data, key, now,
+                              core.calendar, view.agency)
+        if write_new(conn, change, now, compiled.definition, core.calendar):
+            return True
+        savepoint.rollback()
     log.info("schedule %s of %s: occurrence %s already started (business key %s)", view.name,
              view.agency, view.occurrence, key)
     return False

@@ -57,7 +57,7 @@ def find_schedule(conn: Connection, agency: str, name: str) -> StoredSchedule | 
 
 def insert_schedule(conn: Connection, agency: str, values: Mapping[str, Any]) -> None:
     """A new schedule row (``values``: the columns of :func:`content` and :func:`position`)."""
-    conn.execute(insert(_S).values(agency=agency, attempts=0, **values))
+    conn.execute(insert(_S).values(agency=agency, **values))
 
 
 def update_schedule(conn: Connection, schedule_id: int, values: Mapping[str, Any]) -> None:
