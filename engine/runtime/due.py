@@ -20,7 +20,7 @@ from engine.clocks.timers import AUTOMATIC, REMINDER
 from engine.definition.model import Clock
 from engine.runtime.core import Core
 from engine.runtime.recompute import moved, recompute_instance
-from engine.runtime.retry import BASE_BACKOFF, MAX_ATTEMPTS
+from engine.runtime.retry import BASE_BACKOFF, MAX_ATTEMPTS, retry_at
 from engine.runtime.schedules import fire_next_schedule
 from engine.store.claims import claim_due_timer
 from engine.store.read import next_timer_due
@@ -107,11 +107,11 @@ def _days_before(clock: Clock, due: date | None, now: datetime, core: Core) -> i
 
 def _record_failure(conn: Any, timer: Any, exc: Exception, now: datetime) -> None:
     attempts = timer.attempts + 1
-    failed = attempts >= MAX_ATTEMPTS
+    again = retry_at(attempts, now)
     log.warning("timer %s (%s on %s) failed, attempt %d: %s", timer.id, timer.trigger,
                 timer.instance_id, attempts, exc)
-    timer_failed(conn, timer.id, attempts, f"{type(exc).__name__}: {exc}", failed,
-                 timer.due_at if failed else now + BASE_BACKOFF * 2 ** (attempts - 1))
+    timer_failed(conn, timer.id, attempts, f"{type(exc).__name__}: {exc}", again is None,
+                 timer.due_at if again is None else again)
 
 
 def next_due(core: Core, all_agencies: bool = False) -> datetime | None:
