@@ -3,6 +3,7 @@ working-day clocks and durable timers. It knows nothing of disclosure law; ``wor
 
 from engine.actor import SYSTEM, Actor
 from engine.clocks.deadline import Deadline
+from engine.clocks.schedules import ScheduleSpec
 from engine.definition.model import (
     Clock,
     ClockEffect,
@@ -24,7 +25,7 @@ from engine.errors import (
     WorkflowError,
 )
 from engine.runtime.engine import Engine
-from engine.snapshot import Event, Instance, Link
+from engine.snapshot import Event, Instance, Link, Schedule
 from engine.transition.context import TransitionContext
 from engine.transition.registry import Action, Guard, Registry
 
@@ -32,6 +33,6 @@ __all__ = [
     "SYSTEM", "Action", "Actor", "Clock", "ClockEffect", "ConcurrentUpdate", "Deadline",
     "DefinitionError", "DuplicateBusinessKey", "Engine", "Event", "Guard", "GuardRejected",
     "HistoryTampered", "Instance", "InvalidData", "InvalidTransition", "Link", "NotFound",
-    "PermissionDenied", "Registry", "State", "Title", "Transition", "TransitionContext",
-    "WorkflowDefinition", "WorkflowError",
+    "PermissionDenied", "Registry", "Schedule", "ScheduleSpec", "State", "Title", "Transition",
+    "TransitionContext", "WorkflowDefinition", "WorkflowError",
 ]

@@ -1,13 +1,15 @@
-"""Read-only views of instances and events, as the API hands them out."""
+"""Read-only views of instances, events, timers and calendar schedules, as the API hands them
+out."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from engine.clocks.deadline import Deadline
+from engine.clocks.schedules import ScheduleSpec
 
 
 @dataclass(frozen=True)
@@ -81,3 +83,36 @@ class Link:
     kind: str
     key: str
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A calendar schedule as ``engine.schedules()`` lists it.
+
+    ``action`` is ``"start"`` (start one instance of ``workflow`` per occurrence) or ``"fire"``
+    (fire ``trigger`` on every open instance of ``workflow`` where it is valid). ``occurrence`` is
+    the Beijing date of the next occurrence; ``next_due_at`` (UTC) is when the worker next tries
+    it: its due moment, or a back-off moment while ``status`` is ``"retrying"``. ``status`` is
+    ``"active"``, ``"retrying"`` or ``"failed"`` (parked after too many attempts, with
+    ``last_error``). ``last_occurrence`` is the last occurrence fired, ``last_fired_at`` when.
+    """
+
+    name: str
+    workflow: str
+    action: str
+    trigger: str | None
+    spec: ScheduleSpec
+    data: Mapping[str, Any]
+    occurrence: date
+    next_due_at: datetime
+    status: str
+    attempts: int
+    last_error: str | None
+    last_occurrence: date | None
+    last_fired_at: datetime | None
+    agency: str = ""
+
+    @property
+    def due_at(self) -> datetime:
+        """The due moment of ``occurrence`` (UTC), whatever back-off ``next_due_at`` carries."""
+        return self.spec.due_moment(self.occurrence)

@@ -95,10 +95,11 @@ def worker(db_url: str, poll: float, agency: str | None) -> None:
 @main.command()
 @db_option
 @agency_option
-@click.option("--failed", is_flag=True, help="Only timers parked as failed.")
-@click.option("--pending", is_flag=True, help="Only pending timers.")
+@click.option("--failed", is_flag=True, help="Only timers and schedules parked as failed.")
+@click.option("--pending", is_flag=True, help="Only pending timers and schedules.")
 def timers(db_url: str, agency: str, failed: bool, pending: bool) -> None:
-    """List timers (due time, kind, trigger, instance, status, last error)."""
+    """List timers (due time, kind, trigger, instance, status, last error), then calendar
+    schedules (next due time, "schedule", name, when and what, status, last error)."""
     engine = open_engine(db_url, agency)
     status = "failed" if failed else "pending" if pending else None
     for t in engine.timers(status=status):
@@ -106,6 +107,14 @@ def timers(db_url: str, agency: str, failed: bool, pending: bool) -> None:
         due = t.due_at.astimezone(SHANGHAI).isoformat(timespec="minutes")
         click.echo(f"{due}\t{t.kind}\t{t.trigger}\t{t.instance_id}\t{t.status}"
                    f"\tattempts={t.attempts}{error}")
+    for s in engine.schedules():
+        if status is not None and (s.status == "failed") != failed:
+            continue
+        error = f"\t{s.last_error}" if s.last_error else ""
+        due = s.next_due_at.astimezone(SHANGHAI).isoformat(timespec="minutes")
+        what = f"start {s.workflow}" if s.action == "start" else f"fire {s.trigger} on {s.workflow}"
+        click.echo(f"{due}\tschedule\t{s.name}\t{s.spec.describe()}: {what}\t{s.status}"
+                   f"\tattempts={s.attempts}{error}")
 
 
 @main.command()

@@ -1,18 +1,20 @@
-"""Firing due timers through the ordinary transition path, exactly once; and simulated time.
+"""Firing due timers (and calendar schedules, ``engine.runtime.schedules``) through the ordinary
+transition path, exactly once; and simulated time.
 
 Each timer is claimed and fired in one transaction (``engine.store.claims``). A timer whose clock or
 instance moved on is cancelled, never fired. A timer whose transition fails is retried with
 back-off and, after :data:`MAX_ATTEMPTS`, parked as ``failed`` with its error. :func:`run_until`
-walks a manual clock through every due time in order, for tests and simulations.
-A family member's timer carries the member's name (``consultation[甲公司]``) in its ``clock``
-column: reminders and overdue marks record the member's ``key``, and its expiry trigger receives
-the key under the clock's ``expiry_key_field``, so the workflow can tell which party lapsed.
+walks a manual clock through every due time (timers and schedules) in order, for tests and
+simulations. A family member's timer carries the member's name (``consultation[甲公司]``) in its
+``clock`` column: reminders and overdue marks record the member's ``key``, and its expiry trigger
+receives the key under the clock's ``expiry_key_field``, so the workflow can tell which party
+lapsed.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from engine.actor import SYSTEM
@@ -21,23 +23,29 @@ from engine.clocks.timers import AUTOMATIC, REMINDER
 from engine.definition.model import Clock, split_member
 from engine.runtime.core import Core
 from engine.runtime.recompute import moved, recompute_instance
+from engine.runtime.retry import BASE_BACKOFF, MAX_ATTEMPTS, retry_at
+from engine.runtime.schedules import fire_next_schedule
 from engine.store.claims import claim_due_timer
 from engine.store.read import next_timer_due
+from engine.store.schedules import next_schedule_due
 from engine.store.write import settle_timer, timer_failed, write
 from engine.timesource import local_date
 from engine.transition.decide import decide_fire, decide_mark
 
 log = logging.getLogger("gongkai.timers")
-MAX_ATTEMPTS = 5
-BASE_BACKOFF = timedelta(seconds=30)
+__all__ = ["BASE_BACKOFF", "MAX_ATTEMPTS", "next_due", "run_due_timers", "run_until"]
 
 
 def run_due_timers(core: Core, limit: int | None = None, all_agencies: bool = False) -> int:
-    """Fire every timer due now (of the core's agency, or of every agency); how many fired."""
+    """Fire every timer and calendar schedule due now (of the core's agency, or of every agency);
+    how many fired (a schedule's occurrence counts once). Timers go first: a schedule's start
+    may write timers that are due at once."""
     fired = 0
     agency = None if all_agencies else core.agency
     while limit is None or fired < limit:
         outcome = _fire_next(core, core.now(), agency)
+        if outcome is None:
+            outcome = fire_next_schedule(core, core.now(), agency)
         if outcome is None:
             break
         fired += outcome
@@ -115,17 +123,19 @@ def _days_before(clock: Clock, due: date | None, now: datetime, core: Core) -> i
 
 def _record_failure(conn: Any, timer: Any, exc: Exception, now: datetime) -> None:
     attempts = timer.attempts + 1
-    failed = attempts >= MAX_ATTEMPTS
+    again = retry_at(attempts, now)
     log.warning("timer %s (%s on %s) failed, attempt %d: %s", timer.id, timer.trigger,
                 timer.instance_id, attempts, exc)
-    timer_failed(conn, timer.id, attempts, f"{type(exc).__name__}: {exc}", failed,
-                 timer.due_at if failed else now + BASE_BACKOFF * 2 ** (attempts - 1))
+    timer_failed(conn, timer.id, attempts, f"{type(exc).__name__}: {exc}", again is None,
+                 timer.due_at if again is None else again)
 
 
 def next_due(core: Core, all_agencies: bool = False) -> datetime | None:
-    """When the earliest pending timer falls due (the worker sleeps until then)."""
+    """When the earliest pending timer or schedule falls due (the worker sleeps until then)."""
+    agency = None if all_agencies else core.agency
     with core.read() as conn:
-        return next_timer_due(conn, None if all_agencies else core.agency)
+        due = [next_timer_due(conn, agency), next_schedule_due(conn, agency)]
+    return min((d for d in due if d is not None), default=None)
 
 
 def run_until(core: Core, to: datetime, set_time: Any) -> int:

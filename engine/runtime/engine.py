@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Any
 from engine.actor import Actor
 from engine.audit import verify_chain
 from engine.clocks.deadline import WorkingCalendar
+from engine.clocks.schedules import ScheduleSpec
 from engine.definition.model import WorkflowDefinition
 from engine.errors import ConcurrentUpdate
 from engine.runtime import due, recompute
+from engine.runtime import schedules as scheduling
 from engine.runtime.core import Core, default_calendar
-from engine.snapshot import Event, Instance, Link, Timer
+from engine.snapshot import Event, Instance, Link, Schedule, Timer
 from engine.store import links, read, workflow_tables
 from engine.store.outbox import Subscription
 from engine.store.tables import DEFAULT_AGENCY
@@ -277,12 +279,13 @@ class Engine:
 
     # clocks and timers -------------------------------------------------------------------
     def run_due_timers(self, limit: int | None = None) -> int:
-        """Fire every timer of this agency due now through the ordinary transition path; how
-        many fired."""
+        """Fire every timer and calendar schedule of this agency due now through the ordinary
+        transition path; how many fired."""
         return due.run_due_timers(self.core, limit)
 
     def recompute_deadlines(self, workflow: str | None = None) -> int:
-        """After a calendar update: recompute running clocks, move timers, record changes."""
+        """After a calendar update: recompute running clocks, move timers, record changes, and
+        count pending schedules' next occurrences afresh; how many changed."""
         return recompute.recompute_deadlines(self.core, workflow)
 
     def worklist(self, actor: Actor, workflow: str | None = None, page: int = 1,
@@ -294,7 +297,8 @@ class Engine:
         return worklist(self.core, actor, workflow, page, page_size)
 
     def advance(self, to: datetime) -> int:
-        """Simulated time: walk a manual clock to ``to``, firing everything due in order.
+        """Simulated time: walk a manual clock to ``to``, firing every timer and schedule due, in
+        order.
 
         Raises ``TypeError`` unless the engine runs on a clock with ``set(moment)`` (such as
         ``engine.testing.ManualClock``).
@@ -308,6 +312,41 @@ class Engine:
         """The agency's timers, by due time (for inspection: ``gongkai timers --failed``)."""
         with self.core.read() as conn:
             return read.timers(conn, self.core.agency, instance_id, status)
+
+    # calendar schedules -----------------------------------------------------------------
+    def schedule(self, name: str, spec: ScheduleSpec | Mapping[str, Any], workflow: str, *,
+                 action: str = "start", trigger: str | None = None,
+                 data: Mapping[str, Any] | None = None) -> Schedule:
+        """Create (or update) this agency's calendar schedule ``name``, fired by the worker.
+
+        ``spec`` (a :class:`ScheduleSpec` or its dict form) says on which Beijing working days
+        and at what time it recurs, counted with the engine's calendar. ``action="start"``
+        starts one instance of ``workflow`` per occurrence (business key
+        ``"{name}:{occurrence}"``; start data ``data`` plus ``"occurrence"``, the ISO date, which
+        the start model must accept); ``action="fire"`` fires ``trigger`` with that data on every
+        open instance of ``workflow`` where it is valid. Both act as SYSTEM; each occurrence
+        fires exactly once (``engine.runtime.schedules`` has the rules for missed occurrences,
+        failures and calendar changes).
+
+        The same content again is a no-op (a schedule parked as failed is revived: its occurrence
+        fires at the next round). Other content updates it: with the same spec it keeps its
+        pending occurrence; with a new spec the next occurrence is the first after now and after
+        the last one fired. Raises :class:`NotFound` (workflow), :class:`InvalidData` (name,
+        action, trigger, data; or data the trigger's model refuses), :class:`PermissionDenied`
+        (SYSTEM may not fire the trigger), ``ScheduleError`` (spec), or the calendar's
+        ``CalendarDataMissing``; a refused call changes nothing.
+        """
+        return scheduling.schedule(self.core, name, spec, workflow, action, trigger, data)
+
+    def schedules(self, status: str | None = None) -> list[Schedule]:
+        """This agency's calendar schedules by next due time (``status``: ``"active"``,
+        ``"retrying"`` or ``"failed"``)."""
+        return scheduling.listing(self.core, status)
+
+    def unschedule(self, name: str) -> None:
+        """Remove this agency's schedule ``name`` (instances it started stay); :class:`NotFound`
+        if there is none."""
+        scheduling.unschedule(self.core, name)
 
     def start_worker(self, poll_interval: float = 1.0) -> None:
         """Run the timer worker for this agency in a background thread of this process."""

@@ -3,7 +3,8 @@
 Deadlines counted into a year without an official schedule are provisional. When the schedule is
 added, every open instance's running clocks are recomputed: a moved deadline moves its timers, and
 the instance's history records each change (old and new due date, and why). The worker does the
-same for one instance when a timer falls due on a day the calendar no longer gives.
+same for one instance when a timer falls due on a day the calendar no longer gives. Calendar
+schedules count their next occurrence afresh too (``engine.runtime.schedules``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from engine.actor import SYSTEM
 from engine.clocks.deadline import WorkingCalendar, announced
 from engine.clocks.record import ClockRecord
+from engine.runtime.schedules import recompute_schedules
 from engine.store.read import open_ids
 from engine.store.write import write
 from engine.transition.change import StoredInstance
@@ -29,8 +31,9 @@ RECOMPUTED = "deadline_recomputed"
 
 def recompute_deadlines(core: Core, workflow: str | None = None,
                         reason: str = "calendar updated", all_agencies: bool = False) -> int:
-    """Recompute running clocks of open instances (of the core's agency, or of all); returns how
-    many deadlines changed. Each instance is recomputed in a transaction of its own."""
+    """Recompute running clocks of open instances (of the core's agency, or of all), and the
+    next occurrence of pending calendar schedules; returns how many deadlines and occurrences
+    changed. Each instance (and schedule) is recomputed in a transaction of its own."""
     with core.read() as conn:
         ids = open_ids(conn, None if all_agencies else core.agency, workflow)
     changes = 0
@@ -38,7 +41,7 @@ def recompute_deadlines(core: Core, workflow: str | None = None,
         with core.begin() as conn:
             row = core.load(conn, instance_id, any_agency=True)
             changes += recompute_instance(core, conn, row, core.now(), reason)
-    return changes
+    return changes + recompute_schedules(core, workflow, all_agencies)
 
 
 def moved(rec: ClockRecord, compiled: CompiledDefinition, name: str, cal: WorkingCalendar

@@ -1,4 +1,4 @@
-"""Claiming due work exactly once: timers now, calendar schedules next.
+"""Claiming due work exactly once: timers and calendar schedules.
 
 On PostgreSQL the claim locks the row ``FOR UPDATE SKIP LOCKED`` and then its instance, neither
 waiting, so workers on many hosts share the table and two never fire on one instance at once (the
@@ -16,8 +16,9 @@ from sqlalchemy.engine import Connection
 
 from engine.store import tables
 from engine.store.dialect import Dialect
+from engine.store.schedules import PENDING, StoredSchedule, stored_schedule
 
-_T, _I = tables.timers, tables.instances
+_T, _I, _S = tables.timers, tables.instances, tables.schedules
 
 
 def claim_due_timer(conn: Connection, dialect: Dialect, now: datetime, agency: str | None
@@ -37,3 +38,24 @@ def claim_due_timer(conn: Connection, dialect: Dialect, now: datetime, agency: s
                 _I.c.id == timer.instance_id)):
             return timer
         passed.append(timer.id)
+
+
+def claim_due_schedule(conn: Connection, dialect: Dialect, now: datetime, agency: str | None
+                       ) -> StoredSchedule | None:
+    """The earliest active or retrying schedule due by ``now`` (of one agency unless ``None``),
+    claimed: another worker on PostgreSQL skips it, and finds it moved on once this commits."""
+    stmt = (select(_S).where(_S.c.status.in_(PENDING), _S.c.next_due_at <= now)
+            .order_by(_S.c.next_due_at, _S.c.id).limit(1))
+    if agency is not None:
+        stmt = stmt.where(_S.c.agency == agency)
+    row = dialect.claim(conn, stmt)
+    return stored_schedule(row) if row is not None else None
+
+
+def claim_schedule(conn: Connection, dialect: Dialect, schedule_id: int
+                   ) -> StoredSchedule | None:
+    """The active or retrying schedule ``schedule_id``, claimed; None if it is no longer
+    pending, or (PostgreSQL) a worker is firing it right now."""
+    row = dialect.claim(conn, select(_S).where(_S.c.id == schedule_id,
+                                               _S.c.status.in_(PENDING)))
+    return stored_schedule(row) if row is not None else None

@@ -204,7 +204,10 @@ class ScheduleRow(SQLModel, table=True):
 
     ``spec`` is the working-day-aware schedule (e.g. the first working day of December at 09:00);
     ``next_due_at`` and ``occurrence`` are its next firing, moved on in the same transaction that
-    fires it, so each occurrence fires exactly once.
+    fires it, so each occurrence fires exactly once. ``basis_at`` is the moment ``occurrence`` was
+    counted after (creation, or the last occurrence fired): after a calendar change the
+    occurrence is counted afresh from it. ``status`` is ``active``, ``retrying`` (the occurrence
+    failed and is tried again at ``next_due_at``) or ``failed`` (parked after too many attempts).
     """
 
     __tablename__ = "gongkai_schedules"
@@ -228,6 +231,8 @@ class ScheduleRow(SQLModel, table=True):
     last_error: str | None = None
     last_occurrence: str | None = None
     last_fired_at: datetime | None = _ts(nullable=True)
+    basis_at: datetime = _ts()
+    created_at: datetime = _ts()
 
 
 instances = InstanceRow.__table__  # type: ignore[attr-defined]

@@ -123,13 +123,15 @@ PUBLIC = {
     "engine": ["SYSTEM", "Action", "Actor", "Clock", "ClockEffect", "ConcurrentUpdate",
                "Deadline", "DefinitionError", "DuplicateBusinessKey", "Engine", "Event", "Guard",
                "GuardRejected", "HistoryTampered", "Instance", "InvalidData",
-               "InvalidTransition", "Link", "NotFound", "PermissionDenied", "Registry", "State",
-               "Title", "Transition", "TransitionContext", "WorkflowDefinition", "WorkflowError"],
+               "InvalidTransition", "Link", "NotFound", "PermissionDenied", "Registry",
+               "Schedule", "ScheduleSpec", "State", "Title", "Transition", "TransitionContext",
+               "WorkflowDefinition", "WorkflowError"],
     "engine.errors": ["ConcurrentUpdate", "DefinitionError", "DuplicateBusinessKey",
                       "GuardRejected", "HistoryTampered", "InvalidData", "InvalidTransition",
                       "NotFound", "PermissionDenied", "ScheduleError", "SchemaMismatch",
                       "WorkflowError"],
-    "engine.testing": ["ManualClock", "advance", "postgres_schema"],
+    "engine.testing": ["ManualClock", "Story", "advance", "dump", "guard_context",
+                       "postgres_schema", "unchanged"],
     "engine.cli": ["main"],
 }
 
