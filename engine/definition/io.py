@@ -76,6 +76,7 @@ class _Reader:
                 merge_data=bool(raw.get("merge_data", True)),
                 effects=self.effects(raw.get("effects"), where),
                 title=self.title(raw.get("title"), where),
+                separate_from=_names(raw.get("separate_from", ())),
             )
         except (KeyError, TypeError) as exc:
             self.problems.append(f"{where}: missing or bad field {exc}")
@@ -96,6 +97,10 @@ class _Reader:
         except (KeyError, TypeError) as exc:
             self.problems.append(f"{where}: missing or bad field {exc}")
             return None
+
+
+def _names(raw: Any) -> tuple[str, ...]:
+    return (raw,) if isinstance(raw, str) else tuple(raw)
 
 
 def definition_from_dict(raw: dict[str, Any]) -> WorkflowDefinition:
@@ -145,9 +150,15 @@ def definition_digest(definition: WorkflowDefinition) -> str:
     return hashlib.sha256(definition_to_json(definition).encode()).hexdigest()
 
 
+_OMITTED_WHEN_EMPTY = frozenset({"separate_from"})
+"""Fields added after definitions were first stored: left out while empty, so a definition that
+does not use them keeps the JSON text and digest it was registered with."""
+
+
 def _to_jsonable(value: Any) -> Any:
     if hasattr(value, "__dataclass_fields__"):
-        return {f.name: _to_jsonable(getattr(value, f.name)) for f in fields(value)}
+        return {f.name: _to_jsonable(getattr(value, f.name)) for f in fields(value)
+                if not (f.name in _OMITTED_WHEN_EMPTY and not getattr(value, f.name))}
     if isinstance(value, tuple | list):
         return [_to_jsonable(v) for v in value]
     if isinstance(value, dict):

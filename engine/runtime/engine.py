@@ -182,7 +182,8 @@ class Engine:
         verify_chain(instance_id, events, row.last_hash, row.seq)
 
     def available_triggers(self, instance_id: str, actor: Actor | None = None) -> list[str]:
-        """Triggers valid in the instance's state (for ``actor``'s roles, if given).
+        """Triggers valid in the instance's state (for ``actor``'s roles, if given, less those
+        its separation of duties bars it from).
 
         Guards are not run here: they judge the data that comes with the trigger.
         """
@@ -193,8 +194,16 @@ class Engine:
         triggers = compiled.valid_triggers(row.state)
         if actor is None:
             return triggers
-        return [t for t in triggers if any(actor.role_for(c.roles) is not None
-                                           for c in compiled.candidates(row.state, t))]
+        permitted = {t: [c for c in compiled.candidates(row.state, t)
+                         if actor.role_for(c.roles) is not None] for t in triggers}
+        barred = {name for cs in permitted.values() for c in cs for name in c.separate_from}
+        if barred:
+            with self.core.read() as conn:
+                fired = self.core.port(conn).fired_by(instance_id, actor.id, barred)
+        else:
+            fired = frozenset()
+        return [t for t, cs in permitted.items()
+                if any(not fired.intersection(c.separate_from) for c in cs)]
 
     def find(self, workflow: str | None = None, state: str | None = None,
              business_key: str | None = None, closed: bool | None = None,

@@ -6,13 +6,15 @@ port commits with the transition that opened it, or not at all.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import update
 from sqlalchemy.engine import Connection
 
 from engine.actor import Actor
 from engine.store import tables
 from engine.store.dialect import Dialect
-from engine.store.read import last_event
+from engine.store.read import last_event, triggers_fired_by
 
 
 class StorePort:
@@ -37,3 +39,7 @@ class StorePort:
         if event is None:
             return None
         return Actor(event.actor_id, {event.actor_role} if event.actor_role else ())
+
+    def fired_by(self, instance_id: str, actor_id: str, triggers: Collection[str]
+                 ) -> frozenset[str]:
+        return triggers_fired_by(self.conn, instance_id, actor_id, triggers)
