@@ -218,9 +218,12 @@ class Engine:
                page_size: int = 1000) -> Iterator[Event]:
         """The agency's events, oldest first, filtered by workflow, triggers and period.
 
-        ``since`` and ``until`` are aware moments (``since`` included, ``until`` not); the query
-        reads the events index, never instance by instance, so reports over a year stay cheap.
+        ``since`` and ``until`` are moments (``since`` included, ``until`` not; a naive one is
+        Beijing time, as for :meth:`advance`); the query reads the events index, never instance
+        by instance, so reports over a year stay cheap.
         """
+        since = _aware(since) if since is not None else None
+        until = _aware(until) if until is not None else None
         after = 0
         while True:
             with self.core.read() as conn:
