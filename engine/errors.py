@@ -69,7 +69,12 @@ class GuardRejected(WorkflowError):
 
 
 class PermissionDenied(WorkflowError):
-    """The actor holds none of the roles the transition allows."""
+    """The actor holds none of the roles the transition allows, or a rule bars this actor.
+
+    ``rule`` names the rule that refused an actor holding an allowed role (today only
+    ``"separation of duties"``), and ``earlier_trigger`` the trigger this actor fired earlier on
+    the instance that the rule separates from.
+    """
 
     def __init__(
         self,
@@ -78,13 +83,23 @@ class PermissionDenied(WorkflowError):
         actor_id: str,
         roles: Iterable[str],
         allowed: Iterable[str],
+        rule: str | None = None,
+        earlier_trigger: str | None = None,
     ) -> None:
         self.instance_id = instance_id
         self.trigger = trigger
         self.actor_id = actor_id
         self.roles = tuple(sorted(roles))
         self.allowed = tuple(sorted(allowed))
+        self.rule = rule
+        self.earlier_trigger = earlier_trigger
         where = f" on instance {instance_id}" if instance_id else ""
+        if rule is not None:
+            earlier = (f"it fired {earlier_trigger!r} on this instance"
+                       if earlier_trigger else "a rule bars it")
+            super().__init__(
+                f"actor {actor_id!r} may not fire {trigger!r}{where}: {earlier} ({rule})")
+            return
         super().__init__(
             f"actor {actor_id!r} with roles {list(self.roles)} may not fire {trigger!r}{where}; "
             f"allowed roles: {list(self.allowed)}"

@@ -17,6 +17,7 @@ import click
 
 from engine.actor import Actor
 from engine.definition.model import WorkflowDefinition
+from engine.runtime.core import check_agency
 from engine.runtime.engine import Engine
 from engine.store.tables import DEFAULT_AGENCY
 from engine.timesource import SHANGHAI
@@ -24,8 +25,21 @@ from engine.timesource import SHANGHAI
 DEFAULT_DB = "sqlite:///gongkai.db"
 db_option = click.option("--db", "db_url", envvar="GONGKAI_DB", default=DEFAULT_DB,
                          show_default=True, help="Database URL (or $GONGKAI_DB).")
+
+
+def _agency(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An agency code the engine accepts, refused as a usage error rather than a traceback."""
+    if value is not None:
+        try:
+            check_agency(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return value
+
+
 agency_option = click.option("--agency", envvar="GONGKAI_AGENCY", default=DEFAULT_AGENCY,
-                             show_default=True, help="Agency (机关) code (or $GONGKAI_AGENCY).")
+                             show_default=True, callback=_agency,
+                             help="Agency (机关) code (or $GONGKAI_AGENCY).")
 
 
 def workflow_modules() -> list[ModuleType]:
@@ -74,7 +88,7 @@ def diagram(name: str | None) -> None:
 @main.command()
 @db_option
 @click.option("--poll", default=1.0, show_default=True, help="Fallback poll interval (seconds).")
-@click.option("--agency", default=None, envvar="GONGKAI_AGENCY",
+@click.option("--agency", default=None, envvar="GONGKAI_AGENCY", callback=_agency,
               help="Only this agency's timers (default: every agency in the database).")
 def worker(db_url: str, poll: float, agency: str | None) -> None:
     """Fire due timers until SIGINT/SIGTERM."""

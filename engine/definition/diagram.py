@@ -1,6 +1,7 @@
 """Definitions drawn as mermaid state diagrams.
 
-States are titled in Chinese and English; edges carry the trigger, its roles and its guards.
+States are titled in Chinese and English; edges carry the trigger, its roles and its guards, and
+the triggers whose actors may not fire it ("not by draft", separation of duties).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ def _node(name: str) -> str:
 def _label(t: Transition) -> str:
     roles = f" [{', '.join(t.roles)}]" if t.roles else ""
     guards = f" ({', '.join(t.guards)})" if t.guards else ""
-    return f"{t.trigger}{roles}{guards}".replace(":", " ")
+    apart = f" not by {', '.join(t.separate_from)}" if t.separate_from else ""
+    return f"{t.trigger}{roles}{guards}{apart}".replace(":", " ")
 
 
 def _nodes(definition: WorkflowDefinition) -> dict[str, str]:

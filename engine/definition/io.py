@@ -76,6 +76,7 @@ class _Reader:
                 merge_data=bool(raw.get("merge_data", True)),
                 effects=self.effects(raw.get("effects"), where),
                 title=self.title(raw.get("title"), where),
+                separate_from=_names(raw.get("separate_from", ())),
             )
         except (KeyError, TypeError) as exc:
             self.problems.append(f"{where}: missing or bad field {exc}")
@@ -99,6 +100,10 @@ class _Reader:
         except (KeyError, TypeError) as exc:
             self.problems.append(f"{where}: missing or bad field {exc}")
             return None
+
+
+def _names(raw: Any) -> tuple[str, ...]:
+    return (raw,) if isinstance(raw, str) else tuple(raw)
 
 
 def definition_from_dict(raw: dict[str, Any]) -> WorkflowDefinition:
@@ -151,7 +156,7 @@ def definition_digest(definition: WorkflowDefinition) -> str:
 # Fields added after the first stored definitions: left out while they hold their default, so
 # a definition that does not use them keeps its canonical JSON and its digest.
 _LATER_FIELDS = frozenset({"due_month_day", "family", "expiry_key_field", "due_field",
-                           "key_field", "each"})
+                           "key_field", "each", "separate_from"})
 
 
 def _to_jsonable(value: Any) -> Any:

@@ -128,6 +128,10 @@ class Transition:
     transition (no state change). ``guards`` and ``actions`` are names resolved from a registry;
     ``data`` names the registered pydantic model the trigger's data must fit. The validated data is
     merged into the instance's data (or stored under ``data_key``) unless ``merge_data`` is off.
+
+    ``separate_from`` names earlier triggers whose actors may not fire this one on the same
+    instance (separation of duties, e.g. 先审后发: the drafter does not approve their own
+    document); actors are compared by id.
     """
 
     trigger: str
@@ -141,6 +145,7 @@ class Transition:
     merge_data: bool = True
     effects: tuple[ClockEffect, ...] = ()
     title: Title = Title("")
+    separate_from: tuple[str, ...] = ()
 
     @property
     def internal(self) -> bool:

@@ -92,7 +92,7 @@ def _check_start(d: WorkflowDefinition) -> list[str]:
     problems = [f"{where}: the start transition takes no sources"] if starts[0].sources else []
     if starts[0].dest not in initial:
         problems.append(f"{where}: the start transition must lead to the initial state")
-    return problems
+    return problems + _check_separation(d, starts[0])
 
 
 def _check_transition(d: WorkflowDefinition, t: Transition) -> list[str]:
@@ -110,7 +110,17 @@ def _check_transition(d: WorkflowDefinition, t: Transition) -> list[str]:
         problems.append(f"{where}: no roles may fire it")
     problems += [f"{where}: unknown role {role!r}" for role in t.roles
                  if d.roles and role not in d.roles and role != SYSTEM_ROLE]
-    return problems
+    return problems + _check_separation(d, t)
+
+
+def _check_separation(d: WorkflowDefinition, t: Transition) -> list[str]:
+    """Separation of duties names triggers of the definition; a start has no history yet."""
+    where = f"transition {t.trigger!r}"
+    if t.trigger == d.start_trigger and t.separate_from:
+        return [f"{where}: the start transition cannot be separated from earlier triggers"]
+    triggers = {x.trigger for x in d.transitions}
+    return [f"{where}: separate_from names unknown trigger {name!r}"
+            for name in t.separate_from if name not in triggers]
 
 
 def _check_transitions(d: WorkflowDefinition) -> list[str]:

@@ -26,6 +26,7 @@ from engine.store.dialect import READ_ONLY, Dialect, dialect_of
 from engine.store.outbox import Outbox
 from engine.store.port import StorePort
 from engine.store.read import load_instance
+from engine.store.tables import AGENCY_MAX_LENGTH
 from engine.store.workflow_tables import TableRegistry
 from engine.store.write import write_new
 from engine.timesource import TimeSource, local_date, utc_now
@@ -44,6 +45,17 @@ def default_calendar() -> WorkingCalendar:
     return ChinaCalendar(provisional=True)
 
 
+def check_agency(agency: object) -> None:
+    """Refuse an agency code the tables cannot keep apart or hold: empty, padded with spaces (an
+    environment variable's stray newline would make a second agency), or too long."""
+    if not isinstance(agency, str) or not agency.strip():
+        raise ValueError(f"an agency code must be a non-empty string, not {agency!r}")
+    if agency != agency.strip():
+        raise ValueError(f"an agency code may not begin or end with spaces: {agency!r}")
+    if len(agency) > AGENCY_MAX_LENGTH:
+        raise ValueError(f"an agency code has at most {AGENCY_MAX_LENGTH} characters: {agency!r}")
+
+
 class Core:
     """Database, dialect, time source, calendar, definitions and outbox of one agency.
 
@@ -53,8 +65,7 @@ class Core:
 
     def __init__(self, url: str, clock: TimeSource, calendar: WorkingCalendar,
                  registry: Registry, agency: str, **db_options: Any) -> None:
-        if not isinstance(agency, str) or not agency.strip():
-            raise ValueError("an agency code must be a non-empty string")
+        check_agency(agency)
         self.url = url
         self.clock = clock
         self.calendar = calendar

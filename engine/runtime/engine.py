@@ -205,7 +205,8 @@ class Engine:
         verify_chain(instance_id, events, row.last_hash, row.seq)
 
     def available_triggers(self, instance_id: str, actor: Actor | None = None) -> list[str]:
-        """Triggers valid in the instance's state (for ``actor``'s roles, if given).
+        """Triggers valid in the instance's state (for ``actor``'s roles, if given, less those
+        its separation of duties bars it from).
 
         Guards are not run here: they judge the data that comes with the trigger.
         """
@@ -216,8 +217,16 @@ class Engine:
         triggers = compiled.valid_triggers(row.state)
         if actor is None:
             return triggers
-        return [t for t in triggers if any(actor.role_for(c.roles) is not None
-                                           for c in compiled.candidates(row.state, t))]
+        permitted = {t: [c for c in compiled.candidates(row.state, t)
+                         if actor.role_for(c.roles) is not None] for t in triggers}
+        barred = {name for cs in permitted.values() for c in cs for name in c.separate_from}
+        if barred:
+            with self.core.read() as conn:
+                fired = self.core.port(conn).fired_by(instance_id, actor.id, barred)
+        else:
+            fired = frozenset()
+        return [t for t, cs in permitted.items()
+                if any(not fired.intersection(c.separate_from) for c in cs)]
 
     def find(self, workflow: str | None = None, state: str | None = None,
              business_key: str | None = None, closed: bool | None = None,
@@ -251,9 +260,12 @@ class Engine:
                page_size: int = 1000) -> Iterator[Event]:
         """The agency's events, oldest first, filtered by workflow, triggers and period.
 
-        ``since`` and ``until`` are aware moments (``since`` included, ``until`` not); the query
-        reads the events index, never instance by instance, so reports over a year stay cheap.
+        ``since`` and ``until`` are moments (``since`` included, ``until`` not; a naive one is
+        Beijing time, as for :meth:`advance`); the query reads the events index, never instance
+        by instance, so reports over a year stay cheap.
         """
+        since = _aware(since) if since is not None else None
+        until = _aware(until) if until is not None else None
         after = 0
         while True:
             with self.core.read() as conn:

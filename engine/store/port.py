@@ -12,7 +12,7 @@ A link of an instance that is being started waits in the port until the instance
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from engine.actor import Actor
 from engine.store import links, tables
 from engine.store.dialect import Dialect
-from engine.store.read import last_event
+from engine.store.read import last_event, triggers_fired_by
 from engine.store.workflow_tables import TableRegistry, TransactionTables
 
 
@@ -60,6 +60,10 @@ class StorePort:
         if event is None:
             return None
         return Actor(event.actor_id, {event.actor_role} if event.actor_role else ())
+
+    def fired_by(self, instance_id: str, actor_id: str, triggers: Collection[str]
+                 ) -> frozenset[str]:
+        return triggers_fired_by(self.conn, instance_id, actor_id, triggers)
 
     def start(self, workflow: str, actor: Actor, data: Mapping[str, Any] | None,
               business_key: str | None, now: datetime) -> str:

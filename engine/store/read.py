@@ -7,7 +7,7 @@ instance is :class:`NotFound`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -61,6 +61,19 @@ def last_event(conn: Connection, instance_id: str, trigger: str) -> Event | None
     row = conn.execute(select(_E).where(_E.c.instance_id == instance_id, _E.c.trigger == trigger)
                        .order_by(_E.c.seq.desc()).limit(1)).first()
     return event_from_row(row) if row is not None else None
+
+
+_FIRED_BY = select(_E.c.trigger).distinct().where(
+    _E.c.instance_id == bindparam("b_id"), _E.c.actor_id == bindparam("b_actor"),
+    _E.c.trigger.in_(bindparam("b_triggers", expanding=True)))
+
+
+def triggers_fired_by(conn: Connection, instance_id: str, actor_id: str,
+                      triggers: Collection[str]) -> frozenset[str]:
+    """Which of ``triggers`` the actor has fired on the instance (separation of duties)."""
+    rows = conn.execute(_FIRED_BY, {"b_id": instance_id, "b_actor": actor_id,
+                                    "b_triggers": list(triggers)})
+    return frozenset(rows.scalars())
 
 
 def find_query(agency: str, workflow: str | None, state: str | None, business_key: str | None,

@@ -23,6 +23,8 @@ SCHEMA_VERSION = "2"
 """2: agencies (tenancy), indexed event queries, links and calendar schedules."""
 DEFAULT_AGENCY = "default"
 """The agency (机关) of an engine created without one: a database serving a single agency."""
+AGENCY_MAX_LENGTH = 64
+"""The longest agency code the ``agency`` columns hold (PostgreSQL refuses a longer one)."""
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -76,7 +78,7 @@ class InstanceRow(SQLModel, table=True):
         Index("ix_instance_agency_workflow_state", "agency", "workflow", "state"),
     )
     id: str = Field(primary_key=True, max_length=36)
-    agency: str = Field(default=DEFAULT_AGENCY, max_length=64)
+    agency: str = Field(default=DEFAULT_AGENCY, max_length=AGENCY_MAX_LENGTH)
     workflow: str
     definition_version: int
     state: str
@@ -107,7 +109,7 @@ class EventRow(SQLModel, table=True):
     id: int | None = Field(default=None, sa_column=Column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True))
     instance_id: str = Field(foreign_key="gongkai_instances.id", max_length=36)
-    agency: str = Field(default=DEFAULT_AGENCY, max_length=64)
+    agency: str = Field(default=DEFAULT_AGENCY, max_length=AGENCY_MAX_LENGTH)
     workflow: str = ""
     seq: int
     trigger: str
@@ -131,7 +133,7 @@ class OutboxRow(SQLModel, table=True):
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True))
     instance_id: str = Field(max_length=36)
     seq: int
-    agency: str = Field(default=DEFAULT_AGENCY, max_length=64)
+    agency: str = Field(default=DEFAULT_AGENCY, max_length=AGENCY_MAX_LENGTH)
     workflow: str
     topic: str
     trigger: str
@@ -155,7 +157,7 @@ class TimerRow(SQLModel, table=True):
     id: int | None = Field(default=None, sa_column=Column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True))
     instance_id: str = Field(foreign_key="gongkai_instances.id", max_length=36, index=True)
-    agency: str = Field(default=DEFAULT_AGENCY, max_length=64)
+    agency: str = Field(default=DEFAULT_AGENCY, max_length=AGENCY_MAX_LENGTH)
     workflow: str
     clock: str
     kind: str
@@ -173,7 +175,7 @@ class CounterRow(SQLModel, table=True):
     """Named sequences of one agency (register numbers per year), advanced inside transitions."""
 
     __tablename__ = "gongkai_counters"
-    agency: str = Field(primary_key=True, max_length=64)
+    agency: str = Field(primary_key=True, max_length=AGENCY_MAX_LENGTH)
     name: str = Field(primary_key=True)
     value: int
 
@@ -192,7 +194,7 @@ class LinkRow(SQLModel, table=True):
     )
     id: int | None = Field(default=None, sa_column=Column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True))
-    agency: str = Field(max_length=64)
+    agency: str = Field(max_length=AGENCY_MAX_LENGTH)
     instance_id: str = Field(foreign_key="gongkai_instances.id", max_length=36, index=True)
     kind: str = Field(max_length=64)
     key: str = Field(max_length=255)
@@ -217,7 +219,7 @@ class ScheduleRow(SQLModel, table=True):
     )
     id: int | None = Field(default=None, sa_column=Column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True))
-    agency: str = Field(max_length=64)
+    agency: str = Field(max_length=AGENCY_MAX_LENGTH)
     name: str
     workflow: str
     action: str

@@ -7,7 +7,7 @@ keeps counters in memory and answers ``actor_of`` from a given history.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -73,7 +73,7 @@ class MemoryPort:
     def __init__(self, fired_by: Mapping[str, Actor] | None = None, agency: str = "default",
                  rows: Mapping[type[Any], list[dict[str, Any]]] | None = None) -> None:
         self.counters: dict[str, int] = {}
-        self.fired_by = dict(fired_by or {})
+        self.history = dict(fired_by or {})
         self.tables = MemoryTables(agency, rows)
         self.started: list[ChildStart] = []
         self.links: list[tuple[str, str, str]] = []
@@ -93,7 +93,12 @@ class MemoryPort:
         return self.counters[name]
 
     def actor_of(self, instance_id: str, trigger: str) -> Actor | None:
-        return self.fired_by.get(trigger)
+        return self.history.get(trigger)
+
+    def fired_by(self, instance_id: str, actor_id: str, triggers: Collection[str]
+                 ) -> frozenset[str]:
+        return frozenset(t for t in triggers
+                         if (a := self.history.get(t)) is not None and a.id == actor_id)
 
 
 def guard_context(definition: WorkflowDefinition, trigger: str, actor: Actor, *,

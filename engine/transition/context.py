@@ -11,7 +11,7 @@ commits with the transition or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -68,6 +68,11 @@ class TransitionPort(Protocol):
 
     def actor_of(self, instance_id: str, trigger: str) -> Actor | None:
         """The actor (with the role it acted in) who last fired ``trigger`` on the instance."""
+        ...
+
+    def fired_by(self, instance_id: str, actor_id: str, triggers: Collection[str]
+                 ) -> frozenset[str]:
+        """Which of ``triggers`` the actor ``actor_id`` has ever fired on the instance."""
         ...
 
     def start(self, workflow: str, actor: Actor, data: Mapping[str, Any] | None,

@@ -27,6 +27,9 @@ from engine.transition.change import Change, StoredInstance
 from engine.transition.compile import CompiledDefinition
 from engine.transition.context import TransitionContext, TransitionPort
 
+SEPARATION_OF_DUTIES = "separation of duties"
+"""The rule named by a :class:`PermissionDenied` that ``Transition.separate_from`` raised."""
+
 
 def decide_start(compiled: CompiledDefinition, port: TransitionPort, actor: Actor,
                  data: Mapping[str, Any] | None, business_key: str | None, now: datetime,
@@ -64,6 +67,7 @@ def decide_fire(compiled: CompiledDefinition, port: TransitionPort, row: StoredI
     if not candidates:
         raise InvalidTransition(row.id, row.state, trigger, compiled.valid_triggers(row.state))
     check_role(candidates, trigger, actor, row.id)
+    fired = check_separation(port, candidates, trigger, actor, row.id)
     ctx = _context(compiled, port, instance_id=row.id, state=row.state, trigger=trigger,
                    actor=actor, data=data, instance_data=row.data, clocks=row.records, now=now,
                    cal=cal, agency=row.agency)
@@ -71,6 +75,7 @@ def decide_fire(compiled: CompiledDefinition, port: TransitionPort, row: StoredI
     role = actor.role_for(transition.roles)
     if role is None:
         raise PermissionDenied(row.id, trigger, actor.id, actor.roles, transition.roles)
+    _refuse_separated(transition, fired, actor, row.id)
     changed = _clocks(ctx, transition, entered=transition.dest is not None)
     updates = run_actions(compiled, ctx, transition)
     return Change(
@@ -117,6 +122,30 @@ def check_role(candidates: list[Transition], trigger: str, actor: Actor,
     if role is None:
         raise PermissionDenied(instance_id, trigger, actor.id, actor.roles, allowed)
     return role
+
+
+def check_separation(port: TransitionPort, candidates: list[Transition], trigger: str,
+                     actor: Actor, instance_id: str) -> frozenset[str]:
+    """Refuse the actor if every transition its roles allow is separated from a trigger it fired
+    earlier on the instance (separation of duties, checked before guards run); returns the
+    separated-from triggers it fired, for the check of the transition the guards then choose."""
+    permitted = [t for t in candidates if actor.role_for(t.roles) is not None]
+    names = {name for t in permitted for name in t.separate_from}
+    if not names:
+        return frozenset()
+    fired = port.fired_by(instance_id, actor.id, names)
+    if fired and all(fired.intersection(t.separate_from) for t in permitted):
+        _refuse_separated(permitted[0], fired, actor, instance_id)
+    return fired
+
+
+def _refuse_separated(transition: Transition, fired: frozenset[str], actor: Actor,
+                      instance_id: str) -> None:
+    earlier = next((name for name in transition.separate_from if name in fired), None)
+    if earlier is not None:
+        raise PermissionDenied(instance_id, transition.trigger, actor.id, actor.roles,
+                               transition.roles, rule=SEPARATION_OF_DUTIES,
+                               earlier_trigger=earlier)
 
 
 def validate_data(compiled: CompiledDefinition, trigger: str, data: Mapping[str, Any] | None,
