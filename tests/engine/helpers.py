@@ -17,12 +17,14 @@ from typing import Any
 
 import engine.store.tables  # noqa: F401  (the tables)
 from engine import Actor, Engine, Registry
+from engine.store.dump import ENGINE_TABLE_NAMES
 from engine.testing import ManualClock, postgres_schema
 from engine.testing import dump as testing_dump
 from tests.engine import sample
 
-GONGKAI_TABLES = ("gongkai_instances", "gongkai_events", "gongkai_outbox", "gongkai_timers",
-                  "gongkai_counters", "gongkai_definitions")
+GONGKAI_TABLES = ENGINE_TABLE_NAMES
+"""Every table of the engine but its schema record: instances, events, outbox, timers, counters,
+definitions, links and schedules."""
 
 CLERK = Actor("clerk-1", {"clerk"})
 MANAGER = Actor("manager-1", {"manager"})

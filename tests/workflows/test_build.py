@@ -71,3 +71,11 @@ def test_clock_effects() -> None:
     assert reply.extend(length_field="extra_days") == ClockEffect(
         "reply", "extend", length_field="extra_days")
     assert reply.stop("replied_on") == ClockEffect("reply", "stop", "replied_on")
+
+
+def test_separation_of_duties_passes_through_by_trigger_name() -> None:
+    """The drafter does not approve their own document (source document 二(一)): the builder
+    keeps ``separate_from`` as trigger names, which are never qualified."""
+    made = build.transition("approve", "drafted", "approved", "leader", ("批准", "Approve"),
+                            separate_from="submit")
+    assert made.separate_from == ("submit",)

@@ -91,10 +91,13 @@ class Builder:
     def transition(self, trigger: str, sources: Names, dest: str | None, roles: Names,
                    title: Title | tuple[str, str], *, guards: Names = (), actions: Names = (),
                    data_key: str | None = None, merge_data: bool = True,
-                   effects: ClockEffect | Iterable[ClockEffect] = ()) -> Transition:
+                   effects: ClockEffect | Iterable[ClockEffect] = (),
+                   separate_from: Names = ()) -> Transition:
         """A transition on ``trigger`` from ``sources`` to ``dest`` (``None``: stay) for ``roles``.
 
-        Guards and actions are given by their bare names and come out qualified.
+        Guards and actions are given by their bare names and come out qualified;
+        ``separate_from`` names triggers whose actor may not fire this one (e.g. the drafter does
+        not approve their own document, source document 二(一)).
         """
         return Transition(
             trigger, _names(sources), dest, roles=_names(roles),
@@ -103,4 +106,5 @@ class Builder:
             data=self.name(trigger) if trigger in self.models else None,
             data_key=data_key, merge_data=merge_data,
             effects=(effects,) if isinstance(effects, ClockEffect) else tuple(effects),
-            title=title if isinstance(title, Title) else Title(*title))
+            title=title if isinstance(title, Title) else Title(*title),
+            separate_from=_names(separate_from))
