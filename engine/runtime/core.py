@@ -18,6 +18,7 @@ from engine.actor import Actor
 from engine.clocks import family
 from engine.clocks.deadline import Deadline, WorkingCalendar
 from engine.clocks.record import ClockRecord
+from engine.definition.model import Transition
 from engine.errors import DuplicateBusinessKey
 from engine.snapshot import Instance
 from engine.store.connect import connect
@@ -31,7 +32,7 @@ from engine.store.workflow_tables import TableRegistry
 from engine.store.write import write_new
 from engine.timesource import TimeSource, local_date, utc_now
 from engine.transition.change import Change, StoredInstance
-from engine.transition.compile import CompiledDefinition
+from engine.transition.compile import CompiledDefinition, not_barred, separated_from
 from engine.transition.decide import decide_start
 from engine.transition.registry import Registry
 
@@ -121,6 +122,17 @@ class Core:
                     now: datetime) -> str:
         """The port's starter: :meth:`start_instance`, answering the new instance's id."""
         return self.start_instance(port, workflow, actor, data, business_key, now).instance_id
+
+    def open_to(self, permitted: Mapping[str, list[Transition]], instance_id: str,
+                actor: Actor) -> list[str]:
+        """The ``permitted`` triggers the actor may fire on the instance after separation of
+        duties (the history is read only when a transition separates)."""
+        barred = separated_from(permitted)
+        if not barred:
+            return list(permitted)
+        with self.read() as conn:
+            fired = self.port(conn).fired_by(instance_id, actor.id, barred)
+        return not_barred(permitted, fired)
 
     def load(self, conn: Any, instance_id: str, any_agency: bool = False) -> StoredInstance:
         """The stored instance; another agency's is :class:`NotFound` unless ``any_agency``."""

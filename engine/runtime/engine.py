@@ -214,19 +214,9 @@ class Engine:
         if row.closed:
             return []
         compiled = self.core.definitions.get(row.workflow, row.definition_version)
-        triggers = compiled.valid_triggers(row.state)
         if actor is None:
-            return triggers
-        permitted = {t: [c for c in compiled.candidates(row.state, t)
-                         if actor.role_for(c.roles) is not None] for t in triggers}
-        barred = {name for cs in permitted.values() for c in cs for name in c.separate_from}
-        if barred:
-            with self.core.read() as conn:
-                fired = self.core.port(conn).fired_by(instance_id, actor.id, barred)
-        else:
-            fired = frozenset()
-        return [t for t, cs in permitted.items()
-                if any(not fired.intersection(c.separate_from) for c in cs)]
+            return compiled.valid_triggers(row.state)
+        return self.core.open_to(compiled.permitted(row.state, actor), instance_id, actor)
 
     def find(self, workflow: str | None = None, state: str | None = None,
              business_key: str | None = None, closed: bool | None = None,

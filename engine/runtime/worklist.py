@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from engine.actor import Actor
 from engine.clocks.deadline import Deadline
+from engine.definition.model import Transition
 from engine.snapshot import Instance
 from engine.store.read import open_in_states
 
@@ -38,19 +39,17 @@ class WorkItem:
 
 
 def _actionable(core: Core, actor: Actor, workflow: str | None
-                ) -> dict[tuple[str, int, str], tuple[str, ...]]:
-    """(workflow, version, state) → the triggers the actor's roles may fire there."""
+                ) -> dict[tuple[str, int, str], dict[str, list[Transition]]]:
+    """(workflow, version, state) → the transitions the actor's roles may take there."""
     found = {}
     for name, version in core.definitions.names():
         if workflow is not None and name != workflow:
             continue
         compiled = core.definitions.get(name, version)
         for s in compiled.definition.states:
-            triggers = tuple(t for t in compiled.valid_triggers(s.name)
-                             if any(actor.role_for(c.roles) is not None
-                                    for c in compiled.candidates(s.name, t)))
-            if triggers:
-                found[(name, version, s.name)] = triggers
+            permitted = compiled.permitted(s.name, actor)
+            if permitted:
+                found[(name, version, s.name)] = permitted
     return found
 
 
@@ -62,15 +61,19 @@ def _nearest(instance: Instance) -> Deadline | None:
 
 def worklist(core: Core, actor: Actor, workflow: str | None = None, page: int = 1,
              page_size: int = 50) -> list[WorkItem]:
-    """Page ``page`` (from 1) of the actor's worklist, within the core's agency."""
+    """Page ``page`` (from 1) of the actor's worklist, within the core's agency; triggers the
+    actor is barred from by separation of duties are left out, and so is an instance with none
+    left."""
     actionable = _actionable(core, actor, workflow)
     with core.read() as conn:
         rows = open_in_states(conn, core.agency, list(actionable))
     items = []
     for row in rows:
-        inst = core.snapshot(row)
-        key = (row.workflow, row.definition_version, row.state)
-        items.append(WorkItem(inst, actionable[key], _nearest(inst)))
+        triggers = core.open_to(actionable[(row.workflow, row.definition_version, row.state)],
+                                row.id, actor)
+        if triggers:
+            inst = core.snapshot(row)
+            items.append(WorkItem(inst, tuple(triggers), _nearest(inst)))
     items.sort(key=WorkItem.sort_key)
     start = (page - 1) * page_size
     return items[start:start + page_size]

@@ -7,12 +7,13 @@ set from the row, so firing costs no ``add_model`` and holds no per-instance mem
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pydantic import BaseModel
 from transitions import Machine
 
+from engine.actor import Actor
 from engine.definition.graph import graph
 from engine.definition.model import Transition, WorkflowDefinition
 from engine.definition.validate import validate
@@ -67,6 +68,14 @@ class CompiledDefinition:
     def candidates(self, state: str, trigger: str) -> list[Transition]:
         return list(self.graph.candidates(state, trigger))
 
+    def permitted(self, state: str, actor: Actor) -> dict[str, list[Transition]]:
+        """Trigger → the transitions from ``state`` the actor's roles may take (triggers none of
+        whose transitions it may take are left out)."""
+        found = {t: [c for c in self.candidates(state, t) if actor.role_for(c.roles) is not None]
+                 for t in self.valid_triggers(state)}
+        return {t: cs for t, cs in found.items() if cs}
+
+
     def select(self, ctx: TransitionContext) -> tuple[Transition, str] | None:
         """Run the guards through the machine; the chosen transition and the new state."""
         assert ctx.state is not None
@@ -94,3 +103,16 @@ def _condition(name: str, guard: Guard) -> Callable[[Any], bool]:
         return ctx.check(name, guard)
 
     return condition
+
+
+def separated_from(permitted: Mapping[str, list[Transition]]) -> frozenset[str]:
+    """Every trigger whose earlier actor is barred from some of ``permitted`` (separation of
+    duties): the history the caller must look up."""
+    return frozenset(name for cs in permitted.values() for c in cs for name in c.separate_from)
+
+
+def not_barred(permitted: Mapping[str, list[Transition]], fired: frozenset[str]) -> list[str]:
+    """The permitted triggers the actor may still fire, given the triggers it ``fired`` before on
+    the instance: a trigger stays if one of its transitions does not separate it from them."""
+    return [t for t, cs in permitted.items()
+            if any(not fired.intersection(c.separate_from) for c in cs)]

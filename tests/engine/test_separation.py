@@ -171,6 +171,20 @@ def test_available_triggers_leave_out_what_the_rule_bars(db_url: str) -> None:
     assert engine.available_triggers(doc) == ["approve", "send_back", "withdraw"]
 
 
+def test_the_worklist_offers_only_what_the_rule_leaves(db_url: str) -> None:
+    """The drafter's 待办 does not offer approving their own draft; an instance with nothing left
+    for them drops out, while another reviewer sees it with both triggers."""
+    engine = engine_on(db_url)
+    own = drafted_by(engine, ANN)
+    theirs = drafted_by(engine, BEN)
+    mine = {item.instance.id: item.triggers for item in engine.worklist(ANN)}
+    assert mine[own] == ("withdraw",)
+    assert set(mine[theirs]) == {"approve", "send_back", "withdraw"}
+    head_only = Actor("ann", {"head"})
+    assert [i.instance.id for i in engine.worklist(head_only)] == [theirs]
+    assert {i.instance.id for i in engine.worklist(CAI)} == {own, theirs}
+
+
 def test_the_transition_the_guards_choose_is_checked_too(db_url: str) -> None:
     # Short documents need a second pair of eyes; long ones go to the head, who may have drafted.
     transitions = (
