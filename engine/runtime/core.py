@@ -19,7 +19,7 @@ from engine.clocks import family
 from engine.clocks.deadline import Deadline, WorkingCalendar
 from engine.clocks.record import ClockRecord
 from engine.definition.model import Transition
-from engine.errors import DuplicateBusinessKey
+from engine.errors import DuplicateBusinessKey, InvalidData
 from engine.snapshot import Instance
 from engine.store.connect import connect
 from engine.store.definitions import DefinitionStore
@@ -27,9 +27,10 @@ from engine.store.dialect import READ_ONLY, Dialect, dialect_of
 from engine.store.outbox import Outbox
 from engine.store.port import StorePort
 from engine.store.read import load_instance
-from engine.store.tables import AGENCY_MAX_LENGTH
+from engine.store.tables import AGENCY_MAX_LENGTH, BUSINESS_KEY_MAX
 from engine.store.workflow_tables import TableRegistry
 from engine.store.write import write_new
+from engine.text import shown, text_problem
 from engine.timesource import TimeSource, local_date, utc_now
 from engine.transition.change import Change, StoredInstance
 from engine.transition.compile import CompiledDefinition, not_barred, separated_from
@@ -47,14 +48,22 @@ def default_calendar() -> WorkingCalendar:
 
 
 def check_agency(agency: object) -> None:
-    """Refuse an agency code the tables cannot keep apart or hold: empty, padded with spaces (an
-    environment variable's stray newline would make a second agency), or too long."""
-    if not isinstance(agency, str) or not agency.strip():
-        raise ValueError(f"an agency code must be a non-empty string, not {agency!r}")
-    if agency != agency.strip():
-        raise ValueError(f"an agency code may not begin or end with spaces: {agency!r}")
-    if len(agency) > AGENCY_MAX_LENGTH:
-        raise ValueError(f"an agency code has at most {AGENCY_MAX_LENGTH} characters: {agency!r}")
+    """Refuse an agency code the tables cannot keep apart or hold: empty, padded with spaces,
+    holding control characters (an environment variable's stray newline would make a second
+    agency), or too long. Raises ``ValueError``."""
+    problem = text_problem(agency, AGENCY_MAX_LENGTH)
+    if problem is None and isinstance(agency, str) and agency != agency.strip():
+        problem = f"may not begin or end with spaces: {shown(agency)}"
+    if problem is not None:
+        raise ValueError(f"an agency code {problem}")
+
+
+def check_business_key(trigger: str, business_key: object) -> None:
+    """Refuse a business key that cannot be stored (see ``engine.text``); ``None`` is none.
+    Raises :class:`InvalidData` naming ``trigger``."""
+    problem = None if business_key is None else text_problem(business_key, BUSINESS_KEY_MAX)
+    if problem is not None:
+        raise InvalidData(trigger, [{"field": "business_key", "message": problem}])
 
 
 class Core:
@@ -107,6 +116,7 @@ class Core:
         for an unknown workflow, and the refusals of the start trigger.
         """
         compiled = self.definitions.get(workflow, conn=port.conn)
+        check_business_key(compiled.definition.start_trigger, business_key)
         instance_id = str(uuid.uuid4())
         port.starting(instance_id)
         change = decide_start(compiled, port, actor, data, business_key, now, self.calendar,

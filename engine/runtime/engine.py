@@ -17,7 +17,7 @@ from engine.audit import verify_chain
 from engine.clocks.deadline import WorkingCalendar
 from engine.clocks.schedules import ScheduleSpec
 from engine.definition.model import WorkflowDefinition
-from engine.errors import ConcurrentUpdate
+from engine.errors import ConcurrentUpdate, InvalidData
 from engine.runtime import due, recompute
 from engine.runtime import schedules as scheduling
 from engine.runtime.core import Core, default_calendar
@@ -26,6 +26,7 @@ from engine.store import links, read, workflow_tables
 from engine.store.outbox import Subscription
 from engine.store.tables import DEFAULT_AGENCY
 from engine.store.write import write
+from engine.text import text_problem
 from engine.timesource import SystemClock, TimeSource
 from engine.transition.change import Change
 from engine.transition.decide import decide_fire
@@ -227,6 +228,8 @@ class Engine:
         (e.g. ``("document", 文号)``, ``("parent", id)`` for an instance's children); an empty or
         too long kind or key raises :class:`InvalidData` at the call, before any row is read.
         """
+        _check_filters("find", page_size, workflow=workflow, state=state,
+                       business_key=business_key)
         query = read.find_query(self.core.agency, workflow, state, business_key, closed)
         if linked is not None:
             kind, key = linked
@@ -252,10 +255,19 @@ class Engine:
 
         ``since`` and ``until`` are moments (``since`` included, ``until`` not; a naive one is
         Beijing time, as for :meth:`advance`); the query reads the events index, never instance
-        by instance, so reports over a year stay cheap.
+        by instance, so reports over a year stay cheap. ``triggers`` may be one trigger's name.
+        Raises :class:`InvalidData` for a filter that is not a name, a period bound that is not a
+        ``datetime`` or a page size below 1.
         """
-        since = _aware(since) if since is not None else None
-        until = _aware(until) if until is not None else None
+        triggers = [triggers] if isinstance(triggers, str) else triggers
+        _check_filters("events", page_size, workflow=workflow,
+                       **{f"triggers[{i}]": t for i, t in enumerate(triggers or ())})
+        since, until = _moment("since", since), _moment("until", until)
+        return self._events(workflow, triggers, since, until, page_size)
+
+    def _events(self, workflow: str | None, triggers: Sequence[str] | None,
+                since: datetime | None, until: datetime | None, page_size: int
+                ) -> Iterator[Event]:
         after = 0
         while True:
             with self.core.read() as conn:
@@ -384,6 +396,27 @@ class Engine:
         if isinstance(definition, str):
             definition = self.definition(definition)
         return mermaid(definition)
+
+
+def _check_filters(what: str, page_size: object, **names: object) -> None:
+    """Refuse filters that are not names the tables could hold, and page sizes below 1."""
+    errors = [{"field": field, "message": problem} for field, value in names.items()
+              if value is not None and (problem := text_problem(value)) is not None]
+    if not isinstance(page_size, int) or isinstance(page_size, bool) or page_size < 1:
+        errors.append({"field": "page_size", "message": f"must be a whole number from 1, not "
+                                                        f"{page_size!r}"})
+    if errors:
+        raise InvalidData(what, errors)
+
+
+def _moment(field: str, value: object) -> datetime | None:
+    """A period bound as an aware moment (naive: Beijing time); ``InvalidData`` otherwise."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        raise InvalidData("events", [{"field": field, "message": "must be a datetime (a naive "
+                                      f"one is Beijing time), not {type(value).__name__}"}])
+    return _aware(value)
 
 
 def _aware(moment: datetime) -> datetime:

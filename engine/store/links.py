@@ -17,6 +17,7 @@ from engine.errors import InvalidData
 from engine.snapshot import Link
 from engine.store import tables
 from engine.store.dialect import Dialect
+from engine.text import text_problem
 
 _L, _I = tables.links, tables.instances
 KIND_MAX: int = _L.c.kind.type.length
@@ -32,10 +33,9 @@ _INSERTS: dict[str, Any] = {}
 def check(kind: object, key: object, what: str, instance_id: str | None = None) -> None:
     """Refuse a kind or key that is not a non-empty string within the table's limits: raises
     :class:`InvalidData` naming ``what`` was attempted (``"link"``, ``"find"``), one entry each."""
-    errors = [{"field": name, "message": f"must be a non-empty string of at most {limit} "
-                                          f"characters, not {value!r}"}
+    errors = [{"field": name, "message": problem}
               for name, value, limit in (("kind", kind, KIND_MAX), ("key", key, KEY_MAX))
-              if not isinstance(value, str) or not value.strip() or len(value) > limit]
+              if (problem := text_problem(value, limit)) is not None]
     if errors:
         raise InvalidData(what, errors, instance_id)
 

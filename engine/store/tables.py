@@ -25,6 +25,8 @@ DEFAULT_AGENCY = "default"
 """The agency (机关) of an engine created without one: a database serving a single agency."""
 AGENCY_MAX_LENGTH = 64
 """The longest agency code the ``agency`` columns hold (PostgreSQL refuses a longer one)."""
+BUSINESS_KEY_MAX = 255
+"""The longest business key an instance carries."""
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -82,7 +84,7 @@ class InstanceRow(SQLModel, table=True):
     workflow: str
     definition_version: int
     state: str
-    business_key: str | None = None
+    business_key: str | None = Field(default=None, max_length=BUSINESS_KEY_MAX)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     clocks: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     version: int

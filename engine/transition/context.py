@@ -24,6 +24,7 @@ from engine.clocks import family
 from engine.clocks.deadline import Deadline, WorkingCalendar
 from engine.clocks.record import ClockRecord
 from engine.definition.model import Transition, WorkflowDefinition
+from engine.errors import DefinitionError, InvalidData, WorkflowError
 
 
 class WorkflowTables(Protocol):
@@ -111,6 +112,7 @@ class TransitionContext:
     agency: str = ""
     transition: Transition | None = None
     rejections: list[tuple[str, str]] = field(default_factory=list)
+    _guard: str | None = field(default=None, repr=False)
     messages: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     @cached_property
@@ -120,7 +122,11 @@ class TransitionContext:
         return family.deadlines(self.definition, self.clock_records, self.calendar, self.today)
 
     def check(self, name: str, guard: Callable[[TransitionContext], str | None]) -> bool:
-        reason = guard(self)
+        self._guard = name
+        try:
+            reason = guard(self)
+        finally:
+            self._guard = None
         if reason:
             self.rejections.append((name, reason))
             return False
@@ -164,7 +170,13 @@ class TransitionContext:
         refuses this transition, and so does anything that fails after it. Call it from actions,
         never from guards. Closing the parent later does not close its children.
         """
-        child = self.port.start(workflow, actor or self.actor, data, business_key, self.now)
+        self._not_in_guard("start")
+        try:
+            child = self.port.start(workflow, actor or self.actor, data, business_key, self.now)
+        except WorkflowError as exc:
+            exc.add_note(f"while instance {self.instance_id} ({self.trigger!r}) started a child "
+                         f"instance of {workflow!r}; nothing of either was written")
+            raise
         self.port.link(child, PARENT, self.instance_id, self.now)
         self.port.link(self.instance_id, CHILD, child, self.now)
         if link is not None:
@@ -175,9 +187,20 @@ class TransitionContext:
     def link(self, kind: str, key: str) -> None:
         """Link this instance to ``(kind, key)``, e.g. ``("document", "某办发〔2026〕3号")``, in
         this transaction; linking the same pair again is no error. Raises :class:`InvalidData`
-        unless both are non-empty strings within the link table's limits (64 and 255 characters).
+        unless both are non-empty strings without control characters within the link table's
+        limits (64 and 255 characters), or for the kinds ``parent`` and ``child``, which only
+        :meth:`start` writes.
         """
+        self._not_in_guard("link")
+        if kind in (PARENT, CHILD):
+            raise InvalidData("link", [{"field": "kind", "message": f"{kind!r} links are made by "
+                                        "ctx.start only"}], self.instance_id)
         self.port.link(self.instance_id, kind, key, self.now)
+
+    def _not_in_guard(self, door: str) -> None:
+        if self._guard is not None:
+            raise DefinitionError(self.definition.name, self.definition.version, [
+                f"guard {self._guard!r} called ctx.{door}(); guards are pure: write from actions"])
 
     def emit(self, topic: str, payload: dict[str, Any]) -> None:
         """Queue a message for subscribers of ``topic``; written to the outbox with the event."""
