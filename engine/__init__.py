@@ -22,6 +22,8 @@ from engine.errors import (
     InvalidTransition,
     NotFound,
     PermissionDenied,
+    ScheduleError,
+    SchemaMismatch,
     WorkflowError,
 )
 from engine.runtime.engine import Engine
@@ -33,6 +35,7 @@ __all__ = [
     "SYSTEM", "Action", "Actor", "Clock", "ClockEffect", "ConcurrentUpdate", "Deadline",
     "DefinitionError", "DuplicateBusinessKey", "Engine", "Event", "Guard", "GuardRejected",
     "HistoryTampered", "Instance", "InvalidData", "InvalidTransition", "Link", "NotFound",
-    "PermissionDenied", "Registry", "Schedule", "ScheduleSpec", "State", "Title", "Transition",
-    "TransitionContext", "WorkflowDefinition", "WorkflowError",
+    "PermissionDenied", "Registry", "Schedule", "ScheduleError", "ScheduleSpec",
+    "SchemaMismatch", "State", "Title", "Transition", "TransitionContext", "WorkflowDefinition",
+    "WorkflowError",
 ]

@@ -7,6 +7,7 @@ Workflow packages add their own sub-commands through the entry point group ``gon
 from __future__ import annotations
 
 import os
+import re
 import signal
 import threading
 from importlib.metadata import entry_points
@@ -56,11 +57,30 @@ def all_definitions() -> dict[str, WorkflowDefinition]:
 
 
 def open_engine(db_url: str, agency: str = DEFAULT_AGENCY) -> Engine:
-    """An engine on ``db_url`` for ``agency`` with every installed workflow registered."""
-    engine = Engine(db_url, agency=agency)
+    """An engine on ``db_url`` for ``agency`` with every installed workflow registered.
+
+    A database that cannot be opened (a malformed URL, an unknown driver, a file in a missing
+    directory, a server that does not answer, another schema version) is a usage error naming
+    ``--db``, not a traceback; a password in the URL is not repeated.
+    """
+    try:
+        engine = Engine(db_url, agency=agency)
+    except Exception as exc:  # any failure to open is the user's --db to fix
+        reason = (str(exc).strip().splitlines() or [""])[0]
+        raise click.BadParameter(f"cannot open {_masked(db_url)}: {type(exc).__name__}: "
+                                 f"{reason}", param_hint="'--db'") from None
     for module in workflow_modules():
         module.register_all(engine)
     return engine
+
+
+def _masked(url: str) -> str:
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+def _one_line(text: str | None) -> str:
+    """An error as one line of a tab-separated listing."""
+    return " | ".join(line.strip() for line in (text or "").splitlines() if line.strip())
 
 
 @click.group()
@@ -117,14 +137,14 @@ def timers(db_url: str, agency: str, failed: bool, pending: bool) -> None:
     engine = open_engine(db_url, agency)
     status = "failed" if failed else "pending" if pending else None
     for t in engine.timers(status=status):
-        error = f"\t{t.last_error}" if t.last_error else ""
+        error = f"\t{_one_line(t.last_error)}" if t.last_error else ""
         due = t.due_at.astimezone(SHANGHAI).isoformat(timespec="minutes")
         click.echo(f"{due}\t{t.kind}\t{t.trigger}\t{t.instance_id}\t{t.status}"
                    f"\tattempts={t.attempts}{error}")
     for s in engine.schedules():
         if status is not None and (s.status == "failed") != failed:
             continue
-        error = f"\t{s.last_error}" if s.last_error else ""
+        error = f"\t{_one_line(s.last_error)}" if s.last_error else ""
         due = s.next_due_at.astimezone(SHANGHAI).isoformat(timespec="minutes")
         what = f"start {s.workflow}" if s.action == "start" else f"fire {s.trigger} on {s.workflow}"
         click.echo(f"{due}\tschedule\t{s.name}\t{s.spec.describe()}: {what}\t{s.status}"

@@ -42,7 +42,9 @@ class Engine:
 
     ``agency`` (a 机关 code) scopes every call of this engine: instances it starts belong to that
     agency, its reads, worklists, counters and timers are that agency's, and another agency's
-    instance is :class:`NotFound` to it. Omitted, it is :data:`DEFAULT_AGENCY`.
+    instance is :class:`NotFound` to it. Omitted, it is :data:`DEFAULT_AGENCY`. An agency code
+    that cannot be stored (empty, padded, with control characters, over 64 characters) raises
+    ``ValueError``; a database of another schema version raises :class:`SchemaMismatch`.
     """
 
     def __init__(self, url: str, clock: TimeSource | None = None,

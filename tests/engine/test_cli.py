@@ -107,3 +107,21 @@ def test_todo_prints_the_worklist_of_a_role(db_url: str) -> None:
     assert both[0][4] == "consult,extend,reply,request_correction,withdraw"
     assert run("todo", "--role", "clerk", "--page", "2", "--db", db_url) == []
     assert run("todo", "--role", "visitor", "--db", db_url) == []
+
+
+def test_a_database_that_cannot_be_opened_is_a_usage_error_without_the_password(
+        tmp_path: Any) -> None:
+    for url in ("not-a-url", f"sqlite:///{tmp_path}/missing/dir/x.db",
+                "postgresql+psycopg://nobody:secret@127.0.0.1:1/x"):
+        for command in (["timers"], ["todo", "--role", "registrar"]):
+            result = CliRunner().invoke(main, [*command, "--db", url])
+            assert result.exit_code == 2, result.output
+            assert "Invalid value for '--db': cannot open" in result.output
+            assert "secret" not in result.output and "Traceback" not in result.output
+
+
+def test_a_multi_line_error_stays_on_its_timer_line() -> None:
+    from engine.cli import _one_line
+
+    assert _one_line("DefinitionError: definition x is invalid:\n  - a\n  - b\n") == (
+        "DefinitionError: definition x is invalid: | - a | - b")
