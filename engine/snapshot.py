@@ -93,8 +93,11 @@ class Schedule:
     (fire ``trigger`` on every open instance of ``workflow`` where it is valid). ``occurrence`` is
     the Beijing date of the next occurrence; ``next_due_at`` (UTC) is when the worker next tries
     it: its due moment, or a back-off moment while ``status`` is ``"retrying"``. ``status`` is
-    ``"active"``, ``"retrying"`` or ``"failed"`` (parked after too many attempts, with
-    ``last_error``). ``last_occurrence`` is the last occurrence fired, ``last_fired_at`` when.
+    ``"active"``, ``"retrying"``, ``"waiting_calendar"`` (the calendar lacks the year
+    ``last_error`` names; ``next_due_at`` is when the worker looks again, and when
+    ``occurrence == last_occurrence`` that occurrence has fired and only the next one waits) or
+    ``"failed"`` (parked after too many attempts, with ``last_error``). ``last_occurrence`` is
+    the last occurrence fired, ``last_fired_at`` when.
     """
 
     name: str

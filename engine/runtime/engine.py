@@ -344,19 +344,29 @@ class Engine:
         fires exactly once (``engine.runtime.schedules`` has the rules for missed occurrences,
         failures and calendar changes).
 
+        Calendar data: an occurrence whose day the calendar gives fires on time even when the
+        next one falls in a year the calendar has no data for (a strict ``ChinaCalendar`` and
+        the next year's State Council schedule not yet published); the schedule then shows
+        status ``"waiting_calendar"`` with ``last_error`` naming the year, never fires that
+        occurrence again, and counts the next one once the calendar has the year (the worker
+        looks again at least hourly; ``recompute_deadlines()`` after ``engine.calendar = ...``
+        looks at once). It is never parked as failed for missing data.
+
         The same content again is a no-op (a schedule parked as failed is revived: its occurrence
         fires at the next round). Other content updates it: with the same spec it keeps its
         pending occurrence; with a new spec the next occurrence is the first after now and after
         the last one fired. Raises :class:`NotFound` (workflow), :class:`InvalidData` (name,
         action, trigger, data; or data the trigger's model refuses), :class:`PermissionDenied`
         (SYSTEM may not fire the trigger), ``ScheduleError`` (spec), or the calendar's
-        ``CalendarDataMissing``; a refused call changes nothing.
+        ``CalendarDataMissing`` naming the year (``.year``) when the first occurrence cannot be
+        counted (e.g. "the 1st working day of January" asked in December without next year's
+        data); a refused call changes nothing.
         """
         return scheduling.schedule(self.core, name, spec, workflow, action, trigger, data)
 
     def schedules(self, status: str | None = None) -> list[Schedule]:
         """This agency's calendar schedules by next due time (``status``: ``"active"``,
-        ``"retrying"`` or ``"failed"``)."""
+        ``"retrying"``, ``"waiting_calendar"`` or ``"failed"``)."""
         return scheduling.listing(self.core, status)
 
     def unschedule(self, name: str) -> None:

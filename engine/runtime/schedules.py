@@ -21,10 +21,26 @@ Missed occurrences (no worker ran): the occurrence the row waits for fires once,
 next is the first one due after now; the ones in between are not fired one by one.
 
 Failures (a start model refusing the data, an action raising, a lost race with a user's
-transition, calendar data missing when counting the next occurrence): the whole firing is rolled
-back, the error is recorded, and the occurrence is retried with the timers' back-off
-(:mod:`engine.runtime.retry`); after ``MAX_ATTEMPTS`` the schedule is parked as ``failed``.
-Nothing is lost: scheduling it again (same content) revives it and fires the parked occurrence.
+transition): the whole firing is rolled back, the error is recorded, and the occurrence is retried
+with the timers' back-off (:mod:`engine.runtime.retry`); after ``MAX_ATTEMPTS`` the schedule is
+parked as ``failed``. Nothing is lost: scheduling it again (same content) revives it and fires the
+parked occurrence.
+
+Missing calendar data (a strict ``ChinaCalendar`` has no year without a State Council schedule,
+``CalendarDataMissing``) is not a failure; the schedule waits for the data, status
+:data:`~engine.store.schedules.WAITING` (``"waiting_calendar"``), ``last_error`` naming the year:
+
+* An occurrence whose own day the calendar gives fires on time, even when the next one falls in
+  a year without data (2026-12-31 on a calendar without 2027). The row then stays at the fired
+  occurrence (``occurrence == last_occurrence``, so it can never fire again) and only the next
+  occurrence waits.
+* An occurrence that cannot be counted, or whose firing needs the missing year, does not fire:
+  the firing is rolled back and the occurrence waits, unfired.
+
+A waiting schedule is never parked: the worker looks again with the timers' back-off, at most
+``RECHECK_MAX`` (an hour) apart, and :func:`recompute_schedules` (``Engine.recompute_deadlines``,
+to run after ``engine.calendar = ...`` gained the year) looks at once. When the year is there the
+next occurrence is counted after the last firing, and fires once (late, if its moment passed).
 
 Calendar changes: the occurrence is counted after ``basis_at`` (creation, or the last firing);
 :func:`recompute_schedules` counts it afresh with the new calendar, and a worker does the same
@@ -48,7 +64,7 @@ from engine.errors import (
     NotFound,
     PermissionDenied,
 )
-from engine.runtime.retry import retry_at
+from engine.runtime.retry import recheck_at, retry_at
 from engine.snapshot import Schedule
 from engine.store import schedules as rows
 from engine.store.claims import claim_due_schedule, claim_schedule
@@ -178,9 +194,11 @@ def _same(view: Schedule, values: Mapping[str, Any]) -> bool:
 def _repositioned(found: StoredSchedule, spec: ScheduleSpec, now: datetime,
                   cal: ScheduleCalendar) -> dict[str, Any]:
     """Where an updated schedule stands: with the same spec, at its pending occurrence (a parked
-    one fires at the next round); with a new spec, at its first occurrence after now and after
-    the last occurrence fired."""
+    one fires at the next round; one waiting for calendar data keeps waiting); with a new spec,
+    at its first occurrence after now and after the last occurrence fired."""
     view = found.view
+    if view.spec == spec and view.status == rows.WAITING:
+        return {"occurrence": view.occurrence.isoformat()}
     if view.spec == spec:
         return rows.position(view.occurrence, spec.due_moment(view.occurrence), found.basis_at)
     basis = now
@@ -194,7 +212,8 @@ def _repositioned(found: StoredSchedule, spec: ScheduleSpec, now: datetime,
 
 def fire_next_schedule(core: Core, now: datetime, agency: str | None) -> int | None:
     """Claim and fire one due schedule (of ``agency``, or of all when ``None``): 1 if an
-    occurrence fired, 0 if it failed, moved or was already started, None if nothing was due."""
+    occurrence fired, 0 if it failed, moved, waits for calendar data or was already started,
+    None if nothing was due."""
     with core.begin() as conn:
         job = claim_due_schedule(conn, core.dialect, now, agency)
         if job is None:
@@ -203,18 +222,18 @@ def fire_next_schedule(core: Core, now: datetime, agency: str | None) -> int | N
             with conn.begin_nested():
                 outcome = _fire(conn, core, job, now)
         except Exception as exc:  # any failure is recorded on the schedule, never lost
-            _record_failure(conn, job, exc, now)
+            _record(conn, job, exc, now)
             return 0
     return outcome
 
 
 def _fire(conn: Any, core: Core, job: StoredSchedule, now: datetime) -> int:
     cal = calendar_of(core)
-    if _move(conn, job, cal):
+    if _move(conn, job, cal) or _already_fired(job.view):
         return 0
     view = job.view
     basis = max(now, view.spec.due_moment(view.occurrence))
-    following, due = view.spec.next_after(basis, cal)
+    following = _following(view, basis, cal, now)
     data = _firing_data(view.data, view.occurrence)
     if view.action == "start":
         fired = _start(conn, core, view, data, now)
@@ -222,8 +241,31 @@ def _fire(conn: Any, core: Core, job: StoredSchedule, now: datetime) -> int:
         fired = True
         log.info("schedule %s of %s: %s fired on %d instances", view.name, view.agency,
                  view.trigger, _fire_on_open(conn, core, view, data, now))
-    rows.fired(conn, job.id, view.occurrence, now, rows.position(following, due, basis))
+    rows.fired(conn, job.id, view.occurrence, now, following)
     return 1 if fired else 0
+
+
+def _following(view: Schedule, basis: datetime, cal: ScheduleCalendar, now: datetime
+               ) -> dict[str, Any]:
+    """Where the schedule stands once ``view.occurrence`` fired: at the first occurrence after
+    ``basis``, or, when the calendar lacks the year that takes, waiting for it (still at the
+    fired occurrence, so it cannot fire again)."""
+    try:
+        occurrence, due = view.spec.next_after(basis, cal)
+    except Exception as exc:
+        year = missing_year(exc)
+        if year is None:
+            raise
+        log.warning("schedule %s of %s: the occurrence after %s needs calendar data for %d",
+                    view.name, view.agency, view.occurrence, year)
+        return dict(rows.waiting(1, _waiting_error(year, exc), recheck_at(1, now)),
+                    basis_at=basis)
+    return rows.position(occurrence, due, basis)
+
+
+def _already_fired(view: Schedule) -> bool:
+    """Whether the pending occurrence is one already fired (never fire it again)."""
+    return view.last_occurrence is not None and view.occurrence <= view.last_occurrence
 
 
 def _firing_data(data: Mapping[str, Any], occurrence: date) -> dict[str, Any]:
@@ -265,6 +307,32 @@ def _fire_on_open(conn: Any, core: Core, view: Schedule, data: dict[str, Any],
     return done
 
 
+def missing_year(exc: BaseException) -> int | None:
+    """The year the calendar has no data for, if that is what ``exc`` says
+    (``calendars.CalendarDataMissing``, or any ``LookupError`` with an int ``year``)."""
+    year = getattr(exc, "year", None)
+    if isinstance(exc, LookupError) and isinstance(year, int) and not isinstance(year, bool):
+        return year
+    return None
+
+
+def _waiting_error(year: int, exc: Exception) -> str:
+    return f"waiting for calendar data for {year}: {type(exc).__name__}: {exc}"
+
+
+def _record(conn: Any, job: StoredSchedule, exc: Exception, now: datetime) -> None:
+    """Record why the claimed schedule did not fire: waiting for calendar data, or a failure."""
+    year = missing_year(exc)
+    if year is None:
+        _record_failure(conn, job, exc, now)
+        return
+    checks = job.view.attempts + 1 if job.view.status == rows.WAITING else 1
+    log.info("schedule %s of %s (occurrence %s) waits for calendar data for %d, look %d",
+             job.view.name, job.view.agency, job.view.occurrence, year, checks)
+    rows.update_schedule(conn, job.id, rows.waiting(checks, _waiting_error(year, exc),
+                                                    recheck_at(checks, now)))
+
+
 def _record_failure(conn: Any, job: StoredSchedule, exc: Exception, now: datetime) -> None:
     attempts = job.view.attempts + 1
     log.warning("schedule %s of %s (occurrence %s) failed, attempt %d: %s", job.view.name,
@@ -277,9 +345,10 @@ def _record_failure(conn: Any, job: StoredSchedule, exc: Exception, now: datetim
 
 def recompute_schedules(core: Core, workflow: str | None = None, all_agencies: bool = False
                         ) -> int:
-    """Count the pending occurrence of every active or retrying schedule afresh with the
-    engine's calendar (of the core's agency, or of all); how many moved. A schedule whose
-    occurrence cannot be counted (e.g. ``CalendarDataMissing``) records the failure."""
+    """Count the pending occurrence of every active, retrying or waiting schedule afresh with
+    the engine's calendar (of the core's agency, or of all); how many moved or stopped waiting
+    for calendar data. A schedule whose occurrence still cannot be counted for want of calendar
+    data waits (``waiting_calendar``); another error is recorded as a failed attempt."""
     with core.read() as conn:
         ids = rows.pending_ids(conn, None if all_agencies else core.agency, workflow)
     moved = 0
@@ -291,15 +360,16 @@ def recompute_schedules(core: Core, workflow: str | None = None, all_agencies: b
             try:
                 moved += _move(conn, job, calendar_of(core))
             except Exception as exc:
-                _record_failure(conn, job, exc, core.now())
+                _record(conn, job, exc, core.now())
     return moved
 
 
 def _move(conn: Any, job: StoredSchedule, cal: ScheduleCalendar) -> bool:
     """Move the schedule to the occurrence the calendar now gives after its basis, if that is
-    another day; whether it moved. Raises what the calendar raises."""
+    another day or the schedule was waiting for calendar data; whether it moved. Raises what the
+    calendar raises (``CalendarDataMissing``: it still waits)."""
     occurrence, due = job.view.spec.next_after(job.basis_at, cal)
-    if occurrence == job.view.occurrence:
+    if occurrence == job.view.occurrence and job.view.status != rows.WAITING:
         return False
     log.info("schedule %s of %s: occurrence %s moved to %s (calendar changed)", job.view.name,
              job.view.agency, job.view.occurrence, occurrence)

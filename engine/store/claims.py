@@ -42,8 +42,9 @@ def claim_due_timer(conn: Connection, dialect: Dialect, now: datetime, agency: s
 
 def claim_due_schedule(conn: Connection, dialect: Dialect, now: datetime, agency: str | None
                        ) -> StoredSchedule | None:
-    """The earliest active or retrying schedule due by ``now`` (of one agency unless ``None``),
-    claimed: another worker on PostgreSQL skips it, and finds it moved on once this commits."""
+    """The earliest pending schedule (active, retrying or waiting for calendar data) due by
+    ``now`` (of one agency unless ``None``), claimed: another worker on PostgreSQL skips it, and
+    finds it moved on once this commits."""
     stmt = (select(_S).where(_S.c.status.in_(PENDING), _S.c.next_due_at <= now)
             .order_by(_S.c.next_due_at, _S.c.id).limit(1))
     if agency is not None:
@@ -54,8 +55,8 @@ def claim_due_schedule(conn: Connection, dialect: Dialect, now: datetime, agency
 
 def claim_schedule(conn: Connection, dialect: Dialect, schedule_id: int
                    ) -> StoredSchedule | None:
-    """The active or retrying schedule ``schedule_id``, claimed; None if it is no longer
-    pending, or (PostgreSQL) a worker is firing it right now."""
+    """The pending (active, retrying or waiting) schedule ``schedule_id``, claimed; None if it is
+    no longer pending, or (PostgreSQL) a worker is firing it right now."""
     row = dialect.claim(conn, select(_S).where(_S.c.id == schedule_id,
                                                _S.c.status.in_(PENDING)))
     return stored_schedule(row) if row is not None else None

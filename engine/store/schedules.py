@@ -21,8 +21,12 @@ from engine.store import tables
 from engine.timesource import utc_dt
 
 _S = tables.schedules
-PENDING = ("active", "retrying")
-"""Statuses the worker fires: waiting for the occurrence, or retrying it after a failure."""
+WAITING = "waiting_calendar"
+"""The calendar lacks a year the schedule needs (its next occurrence, or the pending one, cannot be
+counted): the worker looks again at ``next_due_at``, and ``recompute_deadlines`` does at once."""
+PENDING = ("active", "retrying", WAITING)
+"""Statuses the worker claims: waiting for the occurrence, retrying it after a failure, or
+waiting for calendar data."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,12 @@ def fired(conn: Connection, schedule_id: int, occurrence: date, now: datetime,
     """Record ``occurrence`` as fired at ``now`` and move on to ``nxt`` (a :func:`position`)."""
     update_schedule(conn, schedule_id, dict(
         nxt, last_occurrence=occurrence.isoformat(), last_fired_at=now))
+
+
+def waiting(checks: int, error: str, check_at: datetime) -> dict[str, Any]:
+    """The columns of a schedule waiting for calendar data: ``checks`` looks so far, the error
+    naming the missing year, and when the worker looks again. Its occurrence stays as it is."""
+    return dict(status=WAITING, attempts=checks, last_error=error, next_due_at=check_at)
 
 
 def failed_attempt(conn: Connection, schedule_id: int, attempts: int, error: str,

@@ -211,7 +211,8 @@ class ScheduleRow(SQLModel, table=True):
     fires it, so each occurrence fires exactly once. ``basis_at`` is the moment ``occurrence`` was
     counted after (creation, or the last occurrence fired): after a calendar change the
     occurrence is counted afresh from it. ``status`` is ``active``, ``retrying`` (the occurrence
-    failed and is tried again at ``next_due_at``) or ``failed`` (parked after too many attempts).
+    failed and is tried again at ``next_due_at``), ``waiting_calendar`` (the calendar lacks a
+    year; looked at again at ``next_due_at``) or ``failed`` (parked after too many attempts).
     """
 
     __tablename__ = "gongkai_schedules"

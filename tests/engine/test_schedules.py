@@ -15,13 +15,14 @@ import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as at
+from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from pydantic import BaseModel, ConfigDict
 
-from calendars import ChinaCalendar
+from calendars import CalendarDataMissing, ChinaCalendar
 from engine import (
     SYSTEM,
     Actor,
@@ -334,29 +335,170 @@ def test_failures_retry_then_park_and_scheduling_again_revives(db_url: str) -> N
     assert only(engine).occurrence == date(2025, 12, 1)
 
 
-def test_calendar_data_missing_is_recorded_not_lost(db_url: str) -> None:
-    """Official data only (2027 has none): counting the occurrence after 2026-12-01 fails, so
-    the firing is rolled back and the failure recorded; with the data it fires."""
-    clock = ManualClock(datetime(2026, 11, 2, 10))
-    strict = ChinaCalendar(schedule_files=[])
-    engine = review_engine(db_url, clock, calendar=strict)
-    engine.schedule("december-review", FIRST_OF_DECEMBER, "review")
-    assert only(engine).occurrence == date(2026, 12, 1)
-    clock.set(datetime(2026, 12, 1, 9))
-    assert engine.run_due_timers() == 0
-    failing = only(engine)
-    assert (failing.status, failing.attempts) == ("retrying", 1)
-    assert failing.last_error is not None
-    assert failing.last_error.startswith("CalendarDataMissing:") and "2027" in failing.last_error
-    assert started(engine) == []
-    engine.advance(datetime(2026, 12, 2))
-    assert (only(engine).status, started(engine)) == ("failed", [])
+# -- missing calendar data: the occurrence fires, only the next one waits ----------------------
+# Official data only (``schedule_files=[]``): 2026 is published, 2027 is not. 2026-12-31 is a
+# Thursday and a working day; the test schedule files for 2027 below say which days are off.
 
-    engine.calendar = ChinaCalendar(provisional=True)
-    engine.schedule("december-review", FIRST_OF_DECEMBER, "review")
-    assert engine.run_due_timers() == 1
-    assert started(engine) == [("december-review:2026-12-01", "2026-12-01")]
-    assert only(engine).occurrence == date(2027, 12, 1)
+DECEMBER_2026 = datetime(2026, 12, 20, 10)  # a Sunday, Beijing
+LAST_OF_DECEMBER = ScheduleSpec.nth_working_day(-1, months=(12,))
+
+
+def strict() -> ChinaCalendar:
+    return ChinaCalendar(schedule_files=[])
+
+
+def with_2027(tmp_path: Path, *days_off: date) -> ChinaCalendar:
+    """Official data plus a (made-up) 2027 schedule file giving ``days_off`` as 元旦."""
+    path = tmp_path / "2027.toml"
+    dates = ", ".join(d.isoformat() for d in days_off)
+    path.write_text(f'year = 2027\nsource = "国务院办公厅通知（测试用）"\n\n[[holidays]]\n'
+                    f'name = "元旦"\ndates = [{dates}]\n', encoding="utf-8")
+    return ChinaCalendar(schedule_files=[path])
+
+
+def waiting_for_2027(schedule: Any, last: date) -> None:
+    assert (schedule.status, schedule.occurrence, schedule.last_occurrence) == (
+        "waiting_calendar", last, last)
+    assert schedule.last_error is not None
+    assert schedule.last_error.startswith("waiting for calendar data for 2027: "
+                                          "CalendarDataMissing: ")
+
+
+def test_the_years_last_occurrence_fires_and_only_the_next_waits_for_the_calendar(
+        db_url: str, tmp_path: Path) -> None:
+    engine = review_engine(db_url, ManualClock(DECEMBER_2026), strict(), agency="city")
+    engine.schedule("daily", ScheduleSpec.every_working_day(), "review")
+    engine.schedule("lastdec", LAST_OF_DECEMBER, "review")
+    assert engine.advance(datetime(2027, 1, 5, 12)) == 10  # 9 working days, and 12-31 once more
+    december = [f"2026-12-{d}" for d in (21, 22, 23, 24, 25, 28, 29, 30, 31)]
+    assert started(engine) == sorted([(f"daily:{d}", d) for d in december]
+                                     + [("lastdec:2026-12-31", "2026-12-31")])
+    for schedule in engine.schedules():
+        waiting_for_2027(schedule, date(2026, 12, 31))
+        assert schedule.attempts > MAX_ATTEMPTS  # looked again and again, never parked
+        assert schedule.next_due_at <= utc(2027, 1, 5, 4) + timedelta(hours=1)
+    assert engine.schedules(status="failed") == []
+    assert len(engine.schedules(status="waiting_calendar")) == 2
+
+    listed = run("timers", "--db", db_url, "--agency", "city")
+    assert sorted(row[2:5] for row in listed) == [
+        ["daily", "every working day at 09:00: start review", "waiting_calendar"],
+        ["lastdec", "last working day of December at 09:00: start review", "waiting_calendar"]]
+    assert all(row[6].startswith("waiting for calendar data for 2027") for row in listed)
+    assert run("timers", "--db", db_url, "--agency", "city", "--pending") == listed
+    assert run("timers", "--db", db_url, "--agency", "city", "--failed") == []
+
+    # Updating its data keeps it waiting at the fired occurrence: nothing fires twice.
+    engine.schedule("lastdec", LAST_OF_DECEMBER, "review", data={"unit": "办公厅"})
+    waiting_for_2027(engine.schedules(status="waiting_calendar")[-1], date(2026, 12, 31))
+    assert engine.run_due_timers() == 0
+    assert len(started(engine)) == 10
+
+    # The 2027 schedule file arrives: 01-01 to 01-04 off, so 01-05 is the next working day.
+    engine.calendar = with_2027(tmp_path, *(date(2027, 1, d) for d in (1, 2, 3, 4)))
+    assert engine.recompute_deadlines() == 2
+    daily, lastdec = (next(s for s in engine.schedules() if s.name == n)
+                      for n in ("daily", "lastdec"))
+    assert (daily.status, daily.occurrence, daily.attempts, daily.last_error) == (
+        "active", date(2027, 1, 5), 0, None)
+    assert (lastdec.status, lastdec.occurrence, lastdec.next_due_at) == (
+        "active", date(2027, 12, 31), utc(2027, 12, 31, 1))
+    assert engine.run_due_timers() == 1  # 01-05 09:00 has passed: it fires once, late
+    assert engine.run_due_timers() == 0
+    assert [k for k, _ in started(engine) if k and k.startswith("daily:2027")] == [
+        "daily:2027-01-05"]
+    assert engine.advance(datetime(2027, 1, 6, 9)) == 1
+    assert len(started(engine)) == 12
+
+
+def test_every_working_day_at_year_end_picks_up_next_years_calendar_by_itself(
+        db_url: str, tmp_path: Path) -> None:
+    """No recompute: the worker looks again (at most hourly) and so fires 01-04 on time."""
+    engine = review_engine(db_url, ManualClock(datetime(2026, 12, 30, 10)), strict())
+    engine.schedule("daily", ScheduleSpec.every_working_day(), "review")
+    assert engine.advance(datetime(2027, 1, 2, 12)) == 1
+    assert started(engine) == [("daily:2026-12-31", "2026-12-31")]
+    waiting_for_2027(only(engine), date(2026, 12, 31))
+
+    engine.calendar = with_2027(tmp_path, date(2027, 1, 1))
+    assert engine.advance(datetime(2027, 1, 4, 8, 59)) == 0
+    assert (only(engine).status, only(engine).occurrence) == ("active", date(2027, 1, 4))
+    assert engine.advance(datetime(2027, 1, 4, 9)) == 1
+    assert started(engine) == [("daily:2026-12-31", "2026-12-31"),
+                               ("daily:2027-01-04", "2027-01-04")]
+    [_, fresh] = sorted(engine.find("review"), key=lambda i: i.created_at)
+    assert fresh.created_at == utc(2027, 1, 4, 1)
+    assert (only(engine).occurrence, only(engine).last_occurrence) == (
+        date(2027, 1, 5), date(2027, 1, 4))
+
+
+def test_an_occurrence_the_calendar_cannot_give_waits_unfired(db_url: str,
+                                                              tmp_path: Path) -> None:
+    """Counted provisionally (2027-01-04), then the strict calendar cannot confirm that day:
+    it does not fire until the data says which day it is, and then fires once."""
+    engine = review_engine(db_url, ManualClock(DECEMBER_2026))
+    engine.schedule("january", ScheduleSpec.nth_working_day(1, (1,)), "review")
+    assert only(engine).occurrence == date(2027, 1, 4)
+    engine.calendar = strict()
+    assert engine.advance(datetime(2027, 1, 4, 12)) == 0
+    held = only(engine)
+    assert (held.status, held.occurrence, held.last_occurrence) == (
+        "waiting_calendar", date(2027, 1, 4), None)
+    assert started(engine) == []
+
+    engine.calendar = with_2027(tmp_path, *(date(2027, 1, d) for d in (1, 2, 3, 4)))
+    assert engine.recompute_deadlines() == 1
+    assert (only(engine).status, only(engine).occurrence) == ("active", date(2027, 1, 5))
+    assert engine.advance(datetime(2027, 1, 5, 9)) == 1
+    assert started(engine) == [("january:2027-01-05", "2027-01-05")]
+    # The next one is in January 2028, which the calendar lacks: fired, and waiting.
+    after = only(engine)
+    assert (after.status, after.occurrence, after.last_occurrence) == (
+        "waiting_calendar", date(2027, 1, 5), date(2027, 1, 5))
+    assert after.last_error is not None and "for 2028" in after.last_error
+
+
+def test_two_workers_racing_after_the_calendar_arrives_fire_the_next_occurrence_once(
+        db_url: str, tmp_path: Path) -> None:
+    clock = ManualClock(datetime(2026, 12, 30, 10))
+    engines = [review_engine(db_url, clock, strict()) for _ in range(2)]
+    engines[0].schedule("daily", ScheduleSpec.every_working_day(), "review")
+    clock.set(datetime(2026, 12, 31, 9))
+    go = threading.Barrier(2)
+    results: list[int] = []
+
+    def work(engine: Engine) -> Callable[[], int]:
+        def fire() -> int:
+            go.wait(30)
+            return due.run_due_timers(engine.core)
+        return fire
+
+    for second_round in (False, True):
+        if second_round:  # the second round: both got the 2027 file, and 01-04 09:00 has come
+            for engine in engines:
+                engine.calendar = with_2027(tmp_path, date(2027, 1, 1))
+            clock.set(datetime(2027, 1, 4, 9))
+        running = [in_thread(work(e), results) for e in engines]
+        for t in running:
+            t.join(60)
+        assert sum(results) == 1
+        results.clear()
+    assert started(engines[1]) == [("daily:2026-12-31", "2026-12-31"),
+                                   ("daily:2027-01-04", "2027-01-04")]
+    assert (only(engines[1]).status, only(engines[1]).occurrence) == ("active",
+                                                                      date(2027, 1, 5))
+
+
+def test_a_schedule_whose_first_occurrence_needs_a_missing_year_is_refused(db_url: str) -> None:
+    engine = review_engine(db_url, ManualClock(DECEMBER_2026), strict())
+    engine.schedule("kept", LAST_OF_DECEMBER, "review")
+    before = dump(engine, TABLES)
+    january = ScheduleSpec.nth_working_day(1, (1,))
+    for name in ("january", "kept"):  # a new schedule, and a new spec for one
+        with pytest.raises(CalendarDataMissing) as refused:
+            engine.schedule(name, january, "review")
+        assert refused.value.year == 2027 and "for 2027" in str(refused.value)
+        assert dump(engine, TABLES) == before
 
 
 # -- calendar changes ------------------------------------------------------------------------------
