@@ -11,12 +11,20 @@ calendar, never stored on its own. The counting rule follows Chinese practice fo
 A clock due on a date (``ClockRecord.fixed_due``) ends on that date whatever its pauses: a pause
 only holds its timers back. An extension adds units after the date; ``used`` counts the units
 from the start day, ``left`` those up to the due date (negative once it has passed).
+
+Reading a deadline never fails for want of calendar data: when the calendar cannot answer for
+part of the span (``calendars.CalendarDataMissing``, e.g. a strict ``ChinaCalendar`` on a day
+in a year without an official holiday schedule), the :class:`Deadline` still comes back — its
+due date as computed, or as last announced if that needs the missing year — with ``used`` and
+``left`` counted up to the last day the calendar knows, ``provisional=True`` and
+``details["calendar_missing"]`` the first year it lacks. Writing (an effect, a recomputation)
+still needs the calendar: a deadline cannot be announced from a guess.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import MAXYEAR, date, timedelta
 from typing import Any, Literal, Protocol
 
 from engine.clocks.record import ClockRecord
@@ -131,16 +139,25 @@ def _used_left(rec: ClockRecord, unit: str, cal: WorkingCalendar, today: date,
 
 def deadline(rec: ClockRecord, clock: Clock, cal: WorkingCalendar, today: date,
              announced_now: bool = False, name: str | None = None) -> Deadline:
-    """The snapshot of a clock on ``today`` (an Asia/Shanghai date).
+    """The snapshot of a clock on ``today`` (an Asia/Shanghai date); never raises for want of
+    calendar data (see the module's docstring: ``details["calendar_missing"]``).
 
     ``announced_now`` says the record's due date was announced on this very calendar a moment
     ago (by the transition that changed it), so it is read, not computed again. ``name`` is the
     record's name where it differs from the clock's (a family member, ``consultation[甲]``).
     """
-    due = rec.due_on if announced_now else due_date(rec, clock.unit, cal)
-    used, left = _used_left(rec, clock.unit, cal, today, due)
-    end = due or today
-    provisional = _provisional(clock.unit, cal, rec.started_on, end)
+    missing: int | None = None
+    try:
+        due = rec.due_on if announced_now else due_date(rec, clock.unit, cal)
+    except (LookupError, OverflowError) as exc:
+        due, missing = rec.due_on, _missing_year(exc)
+    try:
+        used, left = _used_left(rec, clock.unit, cal, today, due)
+        provisional = _provisional(clock.unit, cal, rec.started_on, due or today)
+    except (LookupError, OverflowError) as exc:
+        missing = min(missing or MAXYEAR + 1, _missing_year(exc))
+        used, left = _known_used_left(rec, clock.unit, cal, today, due, missing)
+        provisional = True
     if rec.stopped_on is not None:
         state: ClockState = "stopped"
         overdue = due is not None and rec.stopped_on > due
@@ -150,8 +167,48 @@ def deadline(rec: ClockRecord, clock: Clock, cal: WorkingCalendar, today: date,
         overdue = due is not None and today > due
         state = "expired" if overdue else "running"
     return Deadline(clock=name or clock.name, state=state, due_date=due, used=used,
-                    left=left, provisional=provisional, overdue=overdue,
-                    unit=clock.unit, extensions=rec.extensions)
+                    left=left, provisional=provisional or missing is not None, overdue=overdue,
+                    unit=clock.unit, extensions=rec.extensions,
+                    details={} if missing is None else {"calendar_missing": missing})
+
+
+def _missing_year(exc: BaseException) -> int:
+    """The first year the calendar lacks (``CalendarDataMissing.year``); past the last year a
+    date can have for an overflow."""
+    year = getattr(exc, "year", None)
+    return year if isinstance(year, int) else MAXYEAR + 1
+
+
+@dataclass(frozen=True)
+class _KnownUpTo:
+    """A calendar that counts working days only up to ``last`` (later days count as ``last``),
+    so used/left can be told as far as the real calendar knows."""
+
+    cal: WorkingCalendar
+    last: date
+
+    def add_working_days(self, day: date, delta: int) -> date:
+        return self.cal.add_working_days(day, delta)
+
+    def sub_working_days(self, day: date, delta: int) -> date:
+        return self.cal.sub_working_days(day, delta)
+
+    def get_working_days_delta(self, start: date, end: date) -> int:
+        return int(self.cal.get_working_days_delta(min(start, self.last), min(end, self.last)))
+
+    def span_is_provisional(self, start: date, end: date) -> bool:
+        return True
+
+
+def _known_used_left(rec: ClockRecord, unit: str, cal: WorkingCalendar, today: date,
+                     due: date | None, missing: int) -> tuple[int, int]:
+    """Used and left counted up to 31 December before the first ``missing`` year (0 and 0 if
+    even that cannot be counted)."""
+    last = date(missing - 1, 12, 31) if missing > 1 else date.min
+    try:
+        return _used_left(rec, unit, _KnownUpTo(cal, last), today, due)
+    except (LookupError, OverflowError):
+        return 0, 0
 
 
 def reminder_days(rec: ClockRecord, clock: Clock, cal: WorkingCalendar) -> list[tuple[int, date]]:

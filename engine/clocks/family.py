@@ -49,10 +49,12 @@ def representative(member_deadlines: Mapping[str, Deadline]) -> str:
 
 
 def family_deadline(clock: str, member_deadlines: Mapping[str, Deadline]) -> Deadline:
-    """The family's entry: its representative's deadline under the family's name."""
+    """The family's entry: its representative's deadline under the family's name (with its
+    ``details``, e.g. ``calendar_missing``, and the family's ``member`` and ``members``)."""
     key = representative(member_deadlines)
-    return replace(member_deadlines[key], clock=clock,
-                   details={"member": key, "members": dict(member_deadlines)})
+    shown = member_deadlines[key]
+    return replace(shown, clock=clock, details={**shown.details, "member": key,
+                                                "members": dict(member_deadlines)})
 
 
 def deadlines(definition: WorkflowDefinition, records: Mapping[str, ClockRecord],

@@ -8,10 +8,15 @@ A clock due on a date keeps that date in ``fixed_due`` (its ``length`` is 0).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
-from datetime import date
+from datetime import MAXYEAR, date
 from typing import Any
 
 from engine.definition.model import Clock, ClockEffect
+
+MAX_YEARS = 10
+"""How far after its start a clock may fall due, in years. No statutory period of the
+procedures comes near it, so a due date beyond it is a typing mistake (``2205-12-31`` for
+``2025-12-31``), refused rather than scheduled."""
 
 
 class ClockEffectError(ValueError):
@@ -93,16 +98,32 @@ def next_month_day(month_day: str, day: date) -> date:
     return this_year if this_year >= day else date(day.year + 1, month, dom)
 
 
+def years_after(day: date, years: int) -> date:
+    """The same day ``years`` later (28 February for a 29 February; the last date if beyond)."""
+    if day.year + years > MAXYEAR:
+        return date.max
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def _start(rec: ClockRecord | None, clock: Clock, name: str, day: date, length: int | None,
            due: date | None) -> ClockRecord:
     epoch = (rec.epoch + 1) if rec else 1
     if due is None and clock.due_month_day is not None:
         due = next_month_day(clock.due_month_day, day)
     if due is None:
+        if not (length or clock.length):
+            raise ClockEffectError(f"clock {name!r} has neither a length nor a due date: "
+                                   "it cannot start")
         return ClockRecord(length=length or clock.length, started_on=day, epoch=epoch)
     if due < day:
         raise ClockEffectError(f"clock {name!r} cannot be due on {due}: that is before {day}, "
                                "the day it starts")
+    if due > years_after(day, MAX_YEARS):
+        raise ClockEffectError(f"clock {name!r} cannot be due on {due}: that is more than "
+                               f"{MAX_YEARS} years after {day}, the day it starts")
     return ClockRecord(length=0, started_on=day, epoch=epoch, fixed_due=due)
 
 

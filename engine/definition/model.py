@@ -55,7 +55,11 @@ class ClockEffect:
     ``length_field`` names the data field giving the period's length (``start``, ``restart``) or
     the units added (``extend``) when the event decides them, e.g. a period set for the applicant.
     ``due_field`` names the data field holding the due date (an ISO date, the period's last day)
-    of a clock due on a date, for ``start`` and ``restart``.
+    of a clock due on a date, for ``start`` and ``restart``: the event must give it unless the
+    clock has a ``due_month_day`` to fall back on, and it lies on or after the start day and at
+    most ``engine.clocks.record.MAX_YEARS`` (10) years after it. Every date an effect reads is a
+    strict ``YYYY-MM-DD``; a missing ``date_field`` value dates the effect on the event's day;
+    a ``length_field`` value is a positive whole number (an ``extend`` without ``by`` needs it).
 
     On a clock family (``Clock.family``), ``key_field`` names the data field holding the member's
     key (e.g. the consulted party): the effect acts on that member only, and ``start`` and
@@ -63,7 +67,9 @@ class ClockEffect:
     member. ``each`` names a data field holding a list of objects: the effect then applies once
     per object, in list order, and ``key_field``, ``date_field``, ``due_field`` and
     ``length_field`` are read from each object — one consultation letter per party, each party
-    counted from the day *it* received its letter (条例 32, 34).
+    counted from the day *it* received its letter (条例 32, 34). A key may appear once per list,
+    and a keyed ``pause``, ``resume``, ``extend`` or ``stop`` must name a member that was started
+    (a mistyped party is refused); an unkeyed one acts on whatever members there are.
     """
 
     clock: str

@@ -416,3 +416,108 @@ def test_generated_definitions_with_dates_and_families_round_trip_exactly(
     text = definition_to_json(d)
     assert definition_from_json(text) == d
     assert definition_to_json(definition_from_json(text)) == text
+
+
+# -- keys and dates read from each party ------------------------------------------------------
+
+def test_a_key_listed_twice_is_refused_and_changes_nothing(db_url: str) -> None:
+    """Two letters to 甲公司 in one list: which receipt day counts? Neither: refused."""
+    desk = Desk(db_url)
+    inst = desk.engine.start("consult", CLERK)
+    desk.on("2025-03-05")
+    before = dump(desk.engine)
+    with pytest.raises(InvalidData) as info:
+        desk.engine.fire(inst.id, "consult", CLERK, {"parties": [
+            {"name": A, "received_on": "2025-03-03"}, {"name": B, "received_on": "2025-03-04"},
+            {"name": A, "received_on": "2025-03-05"}]})
+    error = info.value.errors[0]
+    assert error["field"] == "parties" and repr(A) in error["message"]
+    assert "parties.0.name" in error["message"] and "parties.2.name" in error["message"]
+    assert dump(desk.engine) == before
+
+
+@pytest.mark.parametrize("value", ["yesterday", "20250303", "2025-W10-1", "2025-02-30"])
+def test_a_bad_date_in_an_item_is_refused_naming_the_item(db_url: str, value: str) -> None:
+    desk = Desk(db_url)
+    inst = desk.engine.start("consult", CLERK)
+    desk.on("2025-03-05")
+    before = dump(desk.engine)
+    with pytest.raises(InvalidData) as info:
+        desk.engine.fire(inst.id, "consult", CLERK, {"parties": [
+            {"name": A, "received_on": "2025-03-03"}, {"name": B, "received_on": value}]})
+    assert info.value.errors[0]["field"] == "parties.1.received_on"
+    assert dump(desk.engine) == before
+
+
+def test_a_receipt_day_the_calendar_has_no_data_for_is_invalid_data(db_url: str) -> None:
+    """The official calendar starts in 2004: a letter 'received' in 1999 is a typing mistake,
+    refused on its own field rather than raised as the calendar's error."""
+    from calendars import ChinaCalendar
+
+    desk = Desk(db_url, ChinaCalendar())
+    inst = desk.engine.start("consult", CLERK)
+    desk.on("2025-03-05")
+    before = dump(desk.engine)
+    with pytest.raises(InvalidData) as info:
+        desk.engine.fire(inst.id, "consult", CLERK, {"parties": [
+            {"name": A, "received_on": "2025-03-03"}, {"name": B, "received_on": "1999-03-03"}]})
+    assert info.value.errors[0]["field"] == "parties.1.received_on"
+    assert "1999" in info.value.errors[0]["message"]
+    assert dump(desk.engine) == before
+
+
+def test_stopping_a_party_never_consulted_is_refused_naming_the_key(db_url: str) -> None:
+    """A mistyped party must not pass silently; stopping one already stopped still passes
+    (its lapse may race its answer), and the unkeyed stop still stops whatever runs."""
+    desk = Desk(db_url)
+    iid = desk.consulting(BOTH)
+    desk.on("2025-03-10")
+    before = dump(desk.engine)
+    with pytest.raises(InvalidData) as info:
+        desk.engine.fire(iid, "answer", CLERK, {"party": "nobody", "answered_on": "2025-03-10"})
+    error = info.value.errors[0]
+    assert error["field"] == "party" and "'nobody'" in error["message"]
+    assert repr(A) in error["message"] and repr(B) in error["message"]
+    assert dump(desk.engine) == before
+    desk.engine.fire(iid, "answer", CLERK, {"party": A, "answered_on": "2025-03-10"})
+    desk.engine.fire(iid, "answer", CLERK, {"party": A, "answered_on": "2025-03-10"})
+    assert members(desk.family(iid))[A] == ("stopped", date(2025, 3, 24))
+    fam = desk.engine.fire(iid, "decide", CLERK).deadlines["consultation"]
+    assert {k: s for k, (s, _) in members(fam).items()} == {A: "stopped", B: "stopped"}
+
+
+@pytest.mark.parametrize("op", ["pause", "resume", "extend", "stop"])
+def test_a_keyed_effect_on_a_member_never_started_is_refused(op: str) -> None:
+    """Pure: every keyed effect but a start needs a member that was started; the field named
+    is the key's, inside its list object where there is one."""
+    from engine.clocks.effects import apply_clocks
+    from engine.clocks.record import ClockEffectError, ClockRecord
+
+    c = "consultation"
+    effect = ClockEffect(c, op, key_field="name", each="parties",  # type: ignore[arg-type]
+                         by=5 if op == "extend" else None)
+    d = dataclasses.replace(consult(), transitions=consult().transitions + (
+        Transition("act", ("consulting",), None, roles=("clerk",), effects=(effect,)),))
+    records = {MEMBER_A: ClockRecord(length=15, started_on=date(2025, 3, 3), epoch=1)}
+    data = {"parties": [{"name": A}, {"name": "甲公"}]}
+    with pytest.raises(ClockEffectError) as info:
+        apply_clocks(d, d.transitions[-1], records, data, date(2025, 3, 10), WeekdayCalendar(),
+                     entered=False)
+    assert info.value.field == "parties.1.name" and "'甲公'" in str(info.value)
+
+
+def test_the_family_entry_keeps_the_calendar_gap_of_its_member(db_url: str) -> None:
+    """On the strict calendar in 2027 the family is still readable, marked provisional."""
+    from calendars import ChinaCalendar
+
+    desk = Desk(db_url, ChinaCalendar())
+    iid = desk.consulting(BOTH)
+    desk.on("2027-01-05")
+    for fam in (desk.family(iid), next(desk.engine.find(workflow="consult")).deadlines[
+            "consultation"]):
+        assert (fam.state, fam.overdue, fam.provisional) == ("expired", True, True)
+        assert fam.details["calendar_missing"] == 2027 and fam.details["member"] == B
+        assert all(m.details == {"calendar_missing": 2027}
+                   for m in fam.details["members"].values())
+    [item] = desk.engine.worklist(CLERK)
+    assert item.deadline is not None and item.deadline.overdue

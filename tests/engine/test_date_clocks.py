@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from calendars import ChinaCalendar
 from engine import (
@@ -34,6 +36,7 @@ from engine import (
     Transition,
     WorkflowDefinition,
 )
+from engine.clocks.deadline import deadline
 from engine.clocks.record import ClockRecord, next_month_day
 from engine.definition.io import definition_from_json, definition_to_json
 from engine.definition.validate import validate
@@ -69,6 +72,14 @@ def review_round() -> WorkflowDefinition:
                        effects=(ClockEffect("answer", "start", due_field="answer_by"),)),
             Transition("finish", ("open", "held"), "closed", roles=("clerk",),
                        effects=(ClockEffect("round", "stop"),)),
+            Transition("ask_by", ("open",), None, roles=("clerk",), data="review.Ask",
+                       effects=(ClockEffect("answer", "start", due_field="answer_by"),)),
+            Transition("reset", ("open",), None, roles=("clerk",),
+                       effects=(ClockEffect("round", "restart", due_field="round_by"),)),
+            Transition("extend_more", ("open",), None, roles=("clerk",),
+                       effects=(ClockEffect("round", "extend", length_field="days"),)),
+            Transition("answer_later", ("open",), None, roles=("clerk",),
+                       effects=(ClockEffect("answer", "extend", length_field="days"),)),
         ),
         clocks=(Clock("round", due_month_day="12-31", reminders=(5, 1),
                       title=Title("年度复核", "Review round")),
@@ -76,9 +87,21 @@ def review_round() -> WorkflowDefinition:
         roles=("clerk",), start_trigger="open")
 
 
+class Ask(BaseModel):
+    """An answer asked for by a date the clerk may leave empty (``None``)."""
+
+    answer_by: str | None = None
+
+
+def registry() -> Registry:
+    reg = Registry()
+    reg.model("review.Ask", Ask)
+    return reg
+
+
 def make(url: str, start: datetime = datetime(2025, 12, 1, 10)) -> tuple[Engine, ManualClock]:
     clock = ManualClock(start)
-    engine = Engine(url, clock=clock, calendar=ChinaCalendar(), registry=Registry())
+    engine = Engine(url, clock=clock, calendar=ChinaCalendar(), registry=registry())
     engine.register(review_round())
     return engine, clock
 
@@ -237,4 +260,151 @@ def test_every_date_clock_problem_is_reported_at_once() -> None:
     ]
     for problem in expected:
         assert problem in problems
-    validate(base)
+    validate(base, registry())
+
+
+# -- what an effect reads: refused, never a silently wrong deadline ---------------------------
+
+def refused(engine: Engine, instance_id: str | None, trigger: str, data: dict[str, Any]
+            ) -> dict[str, str]:
+    """Fire (or start, without an instance) and expect InvalidData that changes nothing."""
+    before = dump(engine)
+    with pytest.raises(InvalidData) as info:
+        if instance_id is None:
+            engine.start("review_round", CLERK, data)
+        else:
+            engine.fire(instance_id, trigger, CLERK, data)
+    assert dump(engine) == before
+    error: dict[str, str] = info.value.errors[0]
+    return error
+
+
+@pytest.mark.parametrize(("trigger", "data"), [
+    ("ask", {}), ("ask", {"answer_by": None}), ("ask_by", {}), ("ask_by", {"answer_by": None})])
+def test_a_date_clock_without_its_due_date_is_refused_not_due_today(
+        db_url: str, trigger: str, data: dict[str, Any]) -> None:
+    """The answer clock has no due_month_day: without a date in answer_by it has no deadline
+    (it used to start as a zero-length clock, due the same day, and turn overdue at midnight)."""
+    engine, _ = make(db_url)
+    inst = engine.start("review_round", CLERK, {"opened_on": "2025-12-01"})
+    error = refused(engine, inst.id, trigger, data)
+    assert error["field"] == "answer_by"
+    assert "gives none" in error["message"]
+    assert engine.advance(beijing(2025, 12, 3)) == 0
+    assert "answer" not in engine.get(inst.id).deadlines
+
+
+def test_a_clock_with_a_month_day_falls_back_to_it_without_a_due_date(db_url: str) -> None:
+    engine, clock = make(db_url)
+    inst = engine.start("review_round", CLERK, {"opened_on": "2025-12-01"})
+    clock.set(datetime(2025, 12, 10, 10))
+    assert engine.fire(inst.id, "reset", CLERK, {}).deadlines["round"].due_date == date(
+        2025, 12, 31)
+    assert engine.fire(inst.id, "reset", CLERK, {"round_by": "2025-12-19"}).deadlines[
+        "round"].due_date == date(2025, 12, 19)
+
+
+@pytest.mark.parametrize("value", [
+    "20251220", "2025-W52-1", "2025-12-1", "2025-12-20T00:00", "2025-02-30", "yesterday",
+    "２０２５-12-20", "", 20251220])
+def test_every_date_an_effect_reads_is_a_strict_iso_date(db_url: str, value: object) -> None:
+    """Python's date.fromisoformat takes "20251220" and "2025-W52-1": the engine does not."""
+    engine, _ = make(db_url)
+    assert refused(engine, None, "open", {"opened_on": value})["field"] == "opened_on"
+    inst = engine.start("review_round", CLERK, {"opened_on": "2025-12-01"})
+    assert refused(engine, inst.id, "ask", {"answer_by": value})["field"] == "answer_by"
+    assert refused(engine, inst.id, "reset", {"round_by": value})["field"] == "round_by"
+
+
+def test_a_due_date_up_to_ten_years_after_the_start_is_taken_and_later_refused(
+        db_url: str) -> None:
+    """No statutory period comes near 10 years: "2035-12-02" or "9999-12-31" is a mistake."""
+    engine, _ = make(db_url)
+    inst = engine.start("review_round", CLERK, {"opened_on": "2025-12-01"})
+    for value in ("2035-12-02", "9999-12-31"):
+        error = refused(engine, inst.id, "ask", {"answer_by": value})
+        assert error["field"] == "answer_by" and "more than 10 years" in error["message"]
+    d = engine.fire(inst.id, "ask", CLERK, {"answer_by": "2035-12-01"}).deadlines["answer"]
+    assert (d.due_date, d.left) == (date(2035, 12, 1), 3652)
+
+
+def test_a_due_date_the_calendar_cannot_count_is_invalid_data(db_url: str) -> None:
+    """The strict calendar has no 2027 schedule: a round due 2027-01-15 cannot time its
+    reminders (5 and 1 working days before), so the restart is refused, naming round_by."""
+    engine, _ = make(db_url)
+    inst = engine.start("review_round", CLERK, {"opened_on": "2025-12-01"})
+    error = refused(engine, inst.id, "reset", {"round_by": "2027-01-15"})
+    assert error["field"] == "round_by" and "2027" in error["message"]
+
+
+@pytest.mark.parametrize(("days", "words"), [
+    (None, "no number"), (0, "positive whole"), (-3, "positive whole"), (True, "positive whole"),
+    ("5", "positive whole"), (2.5, "positive whole"), (100_000, "2027")])
+def test_a_length_from_the_data_is_a_positive_number_the_calendar_can_count(
+        db_url: str, days: object, words: str) -> None:
+    """An extend without 'by' needs its length; 100,000 working days run past the calendar's
+    data (strict, up to 2026)."""
+    engine, _ = make(db_url)
+    inst = engine.start("review_round", CLERK, {"opened_on": "2025-12-01"})
+    error = refused(engine, inst.id, "extend_more", {} if days is None else {"days": days})
+    assert error["field"] == "days" and words in error["message"]
+    assert engine.fire(inst.id, "extend_more", CLERK, {"days": 5}).deadlines[
+        "round"].due_date == date(2026, 1, 8)
+
+
+def test_an_extension_past_ten_years_is_refused(db_url: str) -> None:
+    """The answer (calendar days) due 2025-12-20, started 12-01: 3,633 more days reach
+    2035-12-01, the last day allowed; 3,634 go one day past it."""
+    engine, _ = make(db_url)
+    inst = engine.start("review_round", CLERK, {"opened_on": "2025-12-01"})
+    engine.fire(inst.id, "ask", CLERK, {"answer_by": "2025-12-20"})
+    error = refused(engine, inst.id, "answer_later", {"days": 3634})
+    assert error["field"] == "days" and "more than 10 years" in error["message"]
+    d = engine.fire(inst.id, "answer_later", CLERK, {"days": 3633}).deadlines["answer"]
+    assert d.due_date == date(2035, 12, 1)
+
+
+# -- reading when the calendar has no data for today's year ----------------------------------
+
+def test_records_stay_readable_when_today_falls_in_a_year_without_calendar_data(
+        db_url: str) -> None:
+    """The strict calendar has official data up to 2026. On 2027-01-05 the round (due
+    2025-12-31) is still shown: used and left counted up to 2026-12-31, the last day known, and
+    marked provisional with the missing year; the answer counts calendar days, which need no
+    holiday schedule."""
+    engine, clock = make(db_url)
+    inst = engine.start("review_round", CLERK, {"opened_on": "2025-12-01"})
+    engine.fire(inst.id, "ask", CLERK, {"answer_by": "2026-06-30"})
+    clock.set(datetime(2027, 1, 5, 10))
+    cal = ChinaCalendar()
+    days_2026 = cal.get_working_days_delta(date(2025, 12, 31), date(2026, 12, 31))
+    for snap in (engine.get(inst.id), *engine.find(workflow="review_round"),
+                 *(item.instance for item in engine.worklist(CLERK))):
+        d = snap.deadlines["round"]
+        assert (d.state, d.due_date, d.overdue, d.provisional) == (
+            "expired", date(2025, 12, 31), True, True)
+        assert (d.used, d.left) == (22 + days_2026, -days_2026)
+        assert d.details == {"calendar_missing": 2027}
+        answer = snap.deadlines["answer"]
+        assert (answer.due_date, answer.left, answer.provisional, answer.details) == (
+            date(2026, 6, 30), -189, False, {})
+    [item] = engine.worklist(CLERK)
+    assert item.deadline is not None and item.deadline.due_date == date(2025, 12, 31)
+
+
+def test_a_deadline_whose_due_date_needs_a_missing_year_keeps_its_announced_date() -> None:
+    """20 working days from 2026-12-20 run into 2027, which the strict calendar lacks: the
+    snapshot shows the due date announced when the clock started, and counts what it can."""
+    cal = ChinaCalendar()
+    clock = Clock("reply", 20)
+    rec = ClockRecord(length=20, started_on=date(2026, 12, 20), epoch=1,
+                      due_on=date(2027, 1, 18))
+    d = deadline(rec, clock, cal, date(2026, 12, 25))
+    assert (d.state, d.due_date, d.provisional, d.details) == (
+        "running", date(2027, 1, 18), True, {"calendar_missing": 2027})
+    # used: (12-20, 12-25] = 12-21 … 12-25 = 5 working days, so 15 of the 20 are left
+    assert (d.used, d.left) == (5, 15)
+    # in 2027, used counts up to 2026-12-31 only: 12-21 … 12-25, 12-28 … 12-31 = 9
+    later = deadline(rec, clock, cal, date(2027, 2, 1))
+    assert (later.state, later.overdue, later.used, later.left, later.provisional) == (
+        "expired", True, 9, 11, True)
