@@ -40,8 +40,14 @@ class KnownNames(Protocol):
 
 
 def validate(definition: WorkflowDefinition, registry: KnownNames | None = None) -> None:
-    """Raise one :class:`DefinitionError` listing every problem, or return quietly."""
-    problems: list[str] = []
+    """Raise one :class:`DefinitionError` listing every problem, or return quietly.
+
+    Name lists given as a plain string (``roles="clerk"`` for ``("clerk",)``) are reported first
+    and alone: read letter by letter they would only bury the mistake under false problems.
+    """
+    problems = _check_name_lists(definition)
+    if problems:
+        raise DefinitionError(definition.name, definition.version, problems)
     problems += _check_states(definition)
     problems += _check_transitions(definition)
     problems += _check_clocks(definition)
@@ -53,6 +59,17 @@ def validate(definition: WorkflowDefinition, registry: KnownNames | None = None)
         problems += _check_clock_flow(definition)
     if problems:
         raise DefinitionError(definition.name, definition.version, problems)
+
+
+_NAME_LISTS = ("sources", "roles", "guards", "actions", "separate_from")
+
+
+def _check_name_lists(d: WorkflowDefinition) -> list[str]:
+    listed = [(f"transition {t.trigger!r}", f, getattr(t, f))
+              for t in d.transitions for f in _NAME_LISTS]
+    listed += [("definition", "roles", d.roles)]
+    return [f"{where}: {field} must be a tuple of names, not the string {value!r}"
+            for where, field, value in listed if isinstance(value, str)]
 
 
 def _has_one_start(d: WorkflowDefinition) -> bool:

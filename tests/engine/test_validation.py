@@ -285,3 +285,14 @@ def test_validation_of_any_definition_raises_only_definition_error(d: WorkflowDe
         validate(d, registry())
     except DefinitionError as err:
         assert err.problems
+
+
+@pytest.mark.parametrize("field", ["sources", "roles", "guards", "actions", "separate_from"])
+def test_a_name_list_given_as_a_string_is_named_not_read_letter_by_letter(field: str) -> None:
+    d = base()
+    broken = tuple(dataclasses.replace(t, **{field: "draft"}) if t.trigger == "finish" else t
+                   for t in d.transitions)
+    with pytest.raises(DefinitionError) as caught:
+        validate(dataclasses.replace(d, transitions=broken), registry())
+    assert caught.value.problems == (
+        f"transition 'finish': {field} must be a tuple of names, not the string 'draft'",)
