@@ -70,7 +70,9 @@ from engine.store import schedules as rows
 from engine.store.claims import claim_due_schedule, claim_schedule
 from engine.store.read import open_ids
 from engine.store.schedules import StoredSchedule
+from engine.store.tables import SCHEDULE_NAME_MAX
 from engine.store.write import write
+from engine.text import text_problem
 from engine.transition.compile import CompiledDefinition
 from engine.transition.decide import check_role, decide_fire, validate_data
 
@@ -136,8 +138,8 @@ def _check(compiled: CompiledDefinition, name: object, action: str, trigger: str
     """The data as stored (JSON); raises :class:`InvalidData` listing every problem, then
     :class:`PermissionDenied` if SYSTEM may not fire the trigger."""
     problems: list[dict[str, str]] = []
-    if not isinstance(name, str) or not name.strip():
-        problems.append({"field": "name", "message": f"must be a non-empty string, not {name!r}"})
+    if (problem := text_problem(name, SCHEDULE_NAME_MAX)) is not None:
+        problems.append({"field": "name", "message": problem})
     start = compiled.start.trigger
     if action not in ACTIONS:
         problems.append({"field": "action",

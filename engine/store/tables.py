@@ -27,6 +27,8 @@ AGENCY_MAX_LENGTH = 64
 """The longest agency code the ``agency`` columns hold (PostgreSQL refuses a longer one)."""
 BUSINESS_KEY_MAX = 255
 """The longest business key an instance carries."""
+SCHEDULE_NAME_MAX = 128
+"""The longest name of a calendar schedule."""
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -223,7 +225,7 @@ class ScheduleRow(SQLModel, table=True):
     id: int | None = Field(default=None, sa_column=Column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True))
     agency: str = Field(max_length=AGENCY_MAX_LENGTH)
-    name: str
+    name: str = Field(max_length=SCHEDULE_NAME_MAX)
     workflow: str
     action: str
     trigger: str | None = None

@@ -561,6 +561,9 @@ def test_a_worker_moves_rather_than_fires_an_occurrence_the_calendar_no_longer_g
     (dict(data={"when": date(2024, 1, 1)}), InvalidData, ["data"]),
     (dict(data={"unit": 7}), InvalidData, ["unit"]),
     (dict(name=" "), InvalidData, ["name"]),
+    (dict(name="year\x00end"), InvalidData, ["name"]),
+    (dict(name="year\nend"), InvalidData, ["name"]),
+    (dict(name="x" * 129), InvalidData, ["name"]),
     (dict(action="fire", trigger="begin"), PermissionDenied, None),
     (dict(spec={"kind": "nth_working_day", "n": 0}), ScheduleError, None),
 ])
