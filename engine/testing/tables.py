@@ -10,17 +10,25 @@ from engine.runtime.engine import Engine
 from engine.store.dump import ENGINE_TABLE_NAMES, dump_tables
 
 
-def dump(engine: Engine, tables: Iterable[str] = ENGINE_TABLE_NAMES
+def table_names(engine: Engine) -> tuple[str, ...]:
+    """The engine's own tables, then the workflow tables registered with it (by name)."""
+    return (*ENGINE_TABLE_NAMES, *sorted(engine.core.tables.tables))
+
+
+def dump(engine: Engine, tables: Iterable[str] | None = None
          ) -> dict[str, list[dict[str, Any]]]:
-    """Every row of the engine's tables (or of ``tables``), ordered by primary key, UTC times."""
-    return dump_tables(engine.db, tables)
+    """Every row of the engine's tables and of the workflow tables registered with it (or of
+    ``tables``), every agency's, ordered by primary key, UTC times."""
+    names = table_names(engine) if tables is None else tuple(tables)
+    return dump_tables(engine.db, names, engine.core.tables.tables)
 
 
 @contextmanager
-def unchanged(engine: Engine, tables: Iterable[str] = ENGINE_TABLE_NAMES) -> Iterator[None]:
-    """Assert that no row of the engine's tables (or of ``tables``) changes inside the block;
-    the ``AssertionError`` names the first table that changed."""
-    names = tuple(tables)
+def unchanged(engine: Engine, tables: Iterable[str] | None = None) -> Iterator[None]:
+    """Assert that no row of the engine's tables and of the workflow tables registered with it
+    (or of ``tables``) changes inside the block; the ``AssertionError`` names the first table
+    that changed. The workflow tables are those registered when the block begins."""
+    names = table_names(engine) if tables is None else tuple(tables)
     before = dump(engine, names)
     yield
     after = dump(engine, names)
