@@ -7,7 +7,7 @@ from them, so an embedding system can react to the fields and show the message t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 
@@ -23,8 +23,30 @@ class DefinitionError(WorkflowError):
         self.version = version
         self.problems = tuple(problems)
         label = f"{name} v{version}" if version is not None else name
-        lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"definition {label} is invalid ({len(self.problems)} problems):\n{lines}")
+        super().__init__(f"definition {label} is invalid ({_count(self.problems)}):\n"
+                         f"{_lines(self.problems)}")
+
+
+def _count(problems: Sequence[str]) -> str:
+    return f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+
+
+def _lines(problems: Sequence[str]) -> str:
+    return "\n".join(f"  - {p}" for p in problems)
+
+
+class TableMisuse(DefinitionError):
+    """A workflow package used one of its registered tables wrongly at run time: a table not
+    registered with the engine, a column the table lacks, ``agency`` given, ``get`` without the
+    whole primary key. A mistake of the package's code, not of the data a user sent."""
+
+    def __init__(self, table: str, problems: Sequence[str]) -> None:
+        self.name = table
+        self.version = None
+        self.problems = tuple(problems)
+        WorkflowError.__init__(self, f"workflow table {table!r} used wrongly: "
+                               + (self.problems[0] if len(self.problems) == 1
+                                  else f"{_count(self.problems)}:\n{_lines(self.problems)}"))
 
 
 class NotFound(WorkflowError, LookupError):
@@ -119,6 +141,33 @@ class InvalidData(WorkflowError, ValueError):
         super().__init__(f"invalid data for {trigger!r}{where}: {detail}")
 
 
+class InvalidRow(WorkflowError, ValueError):
+    """Values for a workflow table do not fit its columns (a wrong type, a number out of the
+    column's range, a missing required column, a constraint the database enforces); ``errors``
+    has one entry a column: ``{"column": ..., "message": ...}``. Checked before the statement
+    runs, so SQLite (which would store most of them) and PostgreSQL refuse alike."""
+
+    def __init__(self, table: str, errors: Sequence[dict[str, str]]) -> None:
+        self.table = table
+        self.errors = tuple(errors)
+        detail = "; ".join(f"{e.get('column', '?')}: {e.get('message', '')}" for e in self.errors)
+        super().__init__(f"invalid values for workflow table {table!r}: {detail}")
+
+
+class DuplicateRow(WorkflowError):
+    """The agency already has a row of the workflow table with this key (its primary key, or
+    the columns of a unique constraint); ``key`` maps those columns, ``agency`` left out, to the
+    values given."""
+
+    def __init__(self, table: str, key: Mapping[str, Any], agency: str) -> None:
+        self.table = table
+        self.key = dict(key)
+        self.agency = agency
+        shown = ", ".join(f"{k}={v!r}" for k, v in self.key.items())
+        super().__init__(
+            f"workflow table {table!r} already has a row of agency {agency!r} with {shown}")
+
+
 class ConcurrentUpdate(WorkflowError):
     """Another writer changed the instance first (optimistic locking)."""
 
@@ -154,12 +203,20 @@ class HistoryTampered(WorkflowError):
 
 
 class SchemaMismatch(WorkflowError):
-    """The database was created by another schema version of gongkai."""
+    """The database was created by another schema version of gongkai, or holds another version
+    of a workflow package's tables (``key`` is then ``tables:<package>``)."""
 
     def __init__(self, found: str, expected: str, key: str = "schema_version") -> None:
         self.found = found
         self.expected = expected
         self.key = key
+        package = key.removeprefix("tables:") if key.startswith("tables:") else None
+        if package is not None:
+            super().__init__(
+                f"the database holds version {found!r} of package {package!r}'s tables "
+                f"(gongkai_meta {key!r}), not the package's version {expected!r}; migrate the "
+                "package's tables or use a matching release of the package")
+            return
         what = "schema version" if key == "schema_version" else f"version of {key}"
         super().__init__(
             f"database {what} {found!r} does not match this gongkai's {expected!r}; "

@@ -113,17 +113,21 @@ class Engine:
         is a no-op. Registration lives in this engine object, so a workflow's
         ``register(engine)`` calls this on every fresh engine. Actions then write the tables
         through ``ctx.tables`` (with the transition, never outside one) and :meth:`rows` reads
-        them. Raises :class:`DefinitionError` if a model is not a table, lacks a string
-        ``agency`` column, is named ``gongkai_*`` or belongs to another package, and
+        them. Raises :class:`DefinitionError` if a model is not a table, lacks a NOT NULL string
+        ``agency`` column in its primary key, has a unique constraint without ``agency``, is
+        named ``gongkai_*`` or belongs to another package, or if this engine already registered
+        the package at another version or with other tables; and
         :class:`SchemaMismatch` if the database holds another version of the package's tables;
         either way nothing is created.
         """
         self.core.tables.register(self.core.db, package, version, tables)
 
     def rows(self, table: type[Any], **filters: Any) -> list[dict[str, Any]]:
-        """This agency's rows of a registered workflow table whose columns equal ``filters``,
-        in primary-key order (for reports and CLIs); :class:`DefinitionError` if the table is
-        not registered with this engine or a filter names no column of it."""
+        """This agency's rows of a registered workflow table whose columns equal ``filters``
+        (IS NULL for ``None``), in primary-key order (for reports and CLIs).
+        :class:`TableMisuse` (a :class:`DefinitionError`) if the table is not registered with
+        this engine or a filter names no column of it; :class:`InvalidRow` for a filter value
+        no row could hold (a string for an integer column)."""
         core = self.core
         return workflow_tables.rows(core.db, core.tables, core.agency, table, filters)
 

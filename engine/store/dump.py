@@ -3,7 +3,7 @@ call changed nothing, and what an operator reads when a record is questioned."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -18,13 +18,17 @@ ENGINE_TABLE_NAMES: tuple[str, ...] = tuple(
     t.name for t in ENGINE_TABLES if t.name != "gongkai_meta")
 
 
-def dump_tables(db: SAEngine, names: Iterable[str] = ENGINE_TABLE_NAMES
-                ) -> dict[str, list[dict[str, Any]]]:
-    """Rows of each named table ordered by primary key, timestamps as aware UTC."""
+def dump_tables(db: SAEngine, names: Iterable[str] = ENGINE_TABLE_NAMES,
+                known: Mapping[str, sa.Table] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Rows of each named table ordered by primary key, timestamps as aware UTC; a name is
+    looked up in ``known`` (e.g. the workflow tables registered with an engine), then in
+    SQLModel's metadata."""
     out: dict[str, list[dict[str, Any]]] = {}
     with db.connect() as conn:
         for name in names:
-            table = SQLModel.metadata.tables[name]
+            table = (known or {}).get(name)
+            if table is None:
+                table = SQLModel.metadata.tables[name]
             rows = conn.execute(sa.select(table).order_by(*table.primary_key.columns)).mappings()
             out[name] = [{k: _plain(v) for k, v in row.items()} for row in rows]
     return out

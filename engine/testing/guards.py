@@ -16,42 +16,88 @@ from engine.actor import Actor
 from engine.clocks.deadline import WorkingCalendar
 from engine.clocks.record import ClockRecord
 from engine.definition.model import WorkflowDefinition
+from engine.errors import DuplicateRow, TableMisuse
+from engine.store import table_rules
+from engine.store.table_rules import AGENCY
 from engine.timesource import SHANGHAI, local_date
 from engine.transition.context import TransitionContext
 
 
 class MemoryTables:
-    """Workflow tables as lists of rows in memory, for guards that read a ledger.
+    """Workflow tables as lists of rows in memory, for guards and actions that use a ledger.
 
-    Rows are matched column by column; ``agency`` is filled in and filtered by, as the store does.
-    Column names are not checked against the table: that needs the database.
+    Refuses what the store refuses, with the same errors (:mod:`engine.store.table_rules`): a
+    class that is no table an engine could own, a column the table lacks, ``agency`` given,
+    ``get`` by other than the primary key (:class:`TableMisuse`); a value that does not fit its
+    column or a required column left out (:class:`InvalidRow`); a key the agency already holds
+    (:class:`DuplicateRow`, and the refused write changes nothing). ``agency`` is filled in and
+    filtered by, column defaults filled in, ``None`` filters match NULL, rows come in
+    primary-key order. The rows given up front are inserted like any other, so they are checked
+    too. What only a database can check (CHECK constraints, foreign keys) is not.
     """
 
     def __init__(self, agency: str, rows: Mapping[type[Any], list[dict[str, Any]]] | None = None
                  ) -> None:
         self.agency = agency
-        self.rows: dict[type[Any], list[dict[str, Any]]] = {
-            t: [{**r, "agency": agency} for r in rs] for t, rs in (rows or {}).items()}
+        self.rows: dict[type[Any], list[dict[str, Any]]] = {}
+        for table, given in (rows or {}).items():
+            for row in given:
+                self.insert(table, **row)
 
-    def _matching(self, table: type[Any], where: Mapping[str, Any]) -> list[dict[str, Any]]:
-        return [r for r in self.rows.get(table, []) if all(r.get(k) == v for k, v in
-                                                          {**where, "agency": self.agency}.items())]
+    def _table(self, model: type[Any]) -> Any:
+        table = table_rules.table_of(model)
+        problems = table_rules.table_problems(table)
+        if problems:
+            raise TableMisuse(table.name, problems)
+        return table
+
+    def _matching(self, model: type[Any], where: Mapping[str, Any]) -> list[dict[str, Any]]:
+        wanted = {**where, AGENCY: self.agency}
+        return [r for r in self.rows.get(model, [])
+                if all(r.get(k) == v for k, v in wanted.items())]
 
     def insert(self, table: type[Any], /, **values: Any) -> None:
-        self.rows.setdefault(table, []).append({**values, "agency": self.agency})
+        t = self._table(table)
+        table_rules.check_insert(t, values)
+        row = table_rules.filled(t, {**values, AGENCY: self.agency})
+        self._refuse_taken(t, [row], self.rows.get(table, []))
+        self.rows.setdefault(table, []).append(row)
 
     def update(self, table: type[Any], /, where: Mapping[str, Any], **values: Any) -> int:
+        t = self._table(table)
+        if not values:
+            raise TableMisuse(t.name, ["update: no values to set"])
+        table_rules.check_filters(t, where, "update where")
+        table_rules.check_values(t, values, "update")
         found = self._matching(table, where)
+        changed = [{**row, **values} for row in found]
+        self._refuse_taken(t, changed, [r for r in self.rows.get(table, [])
+                                        if not any(r is f for f in found)])
         for row in found:
             row.update(values)
         return len(found)
 
+    def _refuse_taken(self, table: Any, rows: list[dict[str, Any]],
+                      others: list[dict[str, Any]]) -> None:
+        """:class:`DuplicateRow` if one of ``rows`` takes a key another row holds."""
+        seen = list(others)
+        for row in rows:
+            key = table_rules.taken_key(table, row, seen)
+            if key is not None:
+                raise DuplicateRow(table.name, key, self.agency)
+            seen.append(row)
+
     def get(self, table: type[Any], /, **key: Any) -> dict[str, Any] | None:
-        found = self._matching(table, key)
-        return dict(found[0]) if found else None
+        table_rules.check_key(self._table(table), key)
+        found = self.select(table, **key)
+        return found[0] if found else None
 
     def select(self, table: type[Any], /, **filters: Any) -> list[dict[str, Any]]:
-        return [dict(r) for r in self._matching(table, filters)]
+        t = self._table(table)
+        table_rules.check_filters(t, filters, "select")
+        order = table_rules.key_columns(t)
+        return sorted((dict(r) for r in self._matching(table, filters)),
+                      key=lambda r: tuple(r[c] for c in order))
 
 
 @dataclass(frozen=True)
@@ -114,7 +160,9 @@ def guard_context(definition: WorkflowDefinition, trigger: str, actor: Actor, *,
 
     ``data`` is taken as already validated (pass what the trigger's model would produce);
     ``fired_by`` maps earlier triggers to who fired them, for ``ctx.actor_of``; ``rows`` gives
-    the rows of workflow tables a guard may read through ``ctx.tables``.
+    the rows (of ``agency``, without the ``agency`` column) of workflow tables — the package's
+    SQLModel table classes — a guard may read through ``ctx.tables``; they are checked as the
+    store would check an insert.
     """
     day = today or date(2025, 1, 2)
     now = datetime.combine(day, time(10, 0), tzinfo=SHANGHAI)

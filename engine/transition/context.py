@@ -34,8 +34,11 @@ class WorkflowTables(Protocol):
     Rows belong to the instance's agency: ``agency`` is filled in on insert and filtered by on
     every read and update, and may not be given. A table not registered with the engine
     (``Engine.register_tables``), a column the table lacks, or a given ``agency`` raises
-    :class:`engine.errors.DefinitionError`: a mistake of the workflow package, not of the user's
-    data. Guards may read; actions write.
+    :class:`engine.errors.TableMisuse` (a ``DefinitionError``): a mistake of the workflow
+    package, not of the user's data. A value that does not fit its column (type, range, NOT
+    NULL) raises :class:`engine.errors.InvalidRow`, a key the agency already holds
+    :class:`engine.errors.DuplicateRow`; a filter value ``None`` means IS NULL. Guards may read;
+    actions write.
     """
 
     def insert(self, table: type[Any], /, **values: Any) -> None:

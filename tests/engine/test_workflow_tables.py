@@ -30,9 +30,10 @@ from engine import (
     TransitionContext,
     WorkflowDefinition,
 )
-from engine.errors import SchemaMismatch
+from engine.errors import DuplicateRow, InvalidRow, SchemaMismatch, TableMisuse
 from engine.testing import ManualClock
 from tests.engine.helpers import GONGKAI_TABLES, START, WeekdayCalendar, dump
+from tests.engine.table_ops import Amount, Op, amounts_engine, run
 
 PACKAGE = "test_ledger"
 CLERK = Actor("clerk-1", {"clerk"})
@@ -67,6 +68,25 @@ class NumericAgency(SQLModel, table=True):
     __tablename__ = "test_ledger_numeric_agency"
     agency: int = Field(primary_key=True)
     document: str = Field(primary_key=True)
+
+
+class NullableAgency(SQLModel, table=True):
+    __tablename__ = "test_ledger_nullable_agency"
+    agency: str | None = Field(default=None, max_length=64)
+    id: int = Field(primary_key=True)
+
+
+class AgencyOutsideKey(SQLModel, table=True):
+    __tablename__ = "test_ledger_agency_outside_key"
+    agency: str = Field(max_length=64)
+    id: int = Field(primary_key=True)
+
+
+class UniqueAcrossAgencies(SQLModel, table=True):
+    __tablename__ = "test_ledger_unique_across"
+    agency: str = Field(primary_key=True, max_length=64)
+    id: int = Field(primary_key=True)
+    number: str = Field(unique=True)
 
 
 class EngineNamed(SQLModel, table=True):
@@ -292,6 +312,11 @@ def test_one_engine_keeps_one_set_of_tables_per_package_version(db_url: str) -> 
     (NoAgency, "'test_ledger_no_agency' has no 'agency' column of type str"),
     (NumericAgency, "'test_ledger_numeric_agency' has no 'agency' column of type str"),
     (EngineNamed, "'gongkai_ledger' clashes with the engine's own tables"),
+    (NullableAgency, "column 'agency' must be NOT NULL"),
+    (NullableAgency, "column 'agency' must be part of the primary key"),
+    (AgencyOutsideKey, "'test_ledger_agency_outside_key': column 'agency' must be part of the "
+                       "primary key, or agencies would collide"),
+    (UniqueAcrossAgencies, r"unique constraint on \['number'\] must include 'agency'"),
     (Record, "'Record' is not a SQLModel table"),
 ])
 def test_a_table_the_engine_cannot_own_is_refused(db_url: str, model: type[Any],
@@ -335,3 +360,180 @@ def test_each_agency_sees_and_changes_only_its_own_rows(db_url: str) -> None:
         assert done.data["updated"] == 1
         assert [r["status"] for r in a.rows(LedgerEntry)] == ["withheld", "withheld"]
         assert b.rows(LedgerEntry, status="public")[0]["instance_id"] == b1.id
+
+
+# values, keys and NULLs (the same on SQLite and PostgreSQL) ------------------------------------
+
+AMOUNT_TABLES = (*GONGKAI_TABLES, "test_amounts")
+
+
+def insert(**values: Any) -> Op:
+    return lambda ctx: ctx.tables.insert(Amount, **values)
+
+
+def update(where: dict[str, Any], **values: Any) -> Op:
+    return lambda ctx: ctx.tables.update(Amount, where, **values)
+
+
+def test_a_key_the_agency_holds_is_a_duplicate_row_naming_table_and_key(db_url: str) -> None:
+    with amounts_engine(db_url) as engine:
+        run(engine, insert(doc="D1", amount=1, ref="R1"))
+        run(engine, insert(doc="D5", amount=5))
+        before = dump(engine, AMOUNT_TABLES)
+        for op, key in [(insert(doc="D1", amount=2), {"doc": "D1"}),
+                        (update({"doc": "D5"}, doc="D1"), {"doc": "D1"}),
+                        (insert(doc="D2", amount=2, ref="R1"), {"ref": "R1"}),
+                        (update({"doc": "D5"}, ref="R1"), {"ref": "R1"})]:
+            with pytest.raises(DuplicateRow) as caught:
+                run(engine, op)
+            assert (caught.value.table, caught.value.key, caught.value.agency) == (
+                "test_amounts", key, "default")
+            assert "'test_amounts' already has a row of agency 'default' with " in str(
+                caught.value)
+            assert dump(engine, AMOUNT_TABLES) == before
+
+
+def test_another_agency_may_hold_the_same_keys(db_url: str) -> None:
+    with amounts_engine(db_url, "A") as a, amounts_engine(db_url, "B") as b:
+        run(a, insert(doc="D1", amount=1, ref="R1"))
+        run(b, insert(doc="D1", amount=2, ref="R1"))
+        assert [(r["agency"], r["amount"]) for r in a.rows(Amount)] == [("A", 1)]
+        assert [(r["agency"], r["amount"]) for r in b.rows(Amount, ref="R1")] == [("B", 2)]
+
+
+def test_an_action_that_catches_a_duplicate_row_carries_on(db_url: str) -> None:
+    """Each write runs in a savepoint: on PostgreSQL too the transaction stays usable."""
+    def insert_or_add(ctx: TransitionContext) -> int:
+        try:
+            ctx.tables.insert(Amount, doc="D1", amount=1)
+        except DuplicateRow:
+            row = ctx.tables.get(Amount, doc="D1")
+            assert row is not None
+            return ctx.tables.update(Amount, {"doc": "D1"}, amount=row["amount"] + 1)
+        return 0
+
+    with amounts_engine(db_url) as engine:
+        assert [run(engine, insert_or_add) for _ in range(3)] == [0, 1, 1]
+        assert [r["amount"] for r in engine.rows(Amount)] == [3]
+        assert len(dump(engine)["gongkai_instances"]) == 3
+
+
+BAD_WRITES: list[tuple[Op, str, str]] = [
+    (insert(amount=2), "doc", "required (NOT NULL, no default), not given"),
+    (insert(doc=None, amount=2), "doc", "may not be None (NOT NULL)"),
+    (insert(doc="D2"), "amount", "required"),
+    (insert(doc="D2", amount="lots"), "amount", "expected an int, not str 'lots'"),
+    (insert(doc="D2", amount=True), "amount", "expected an int, not bool True"),
+    (insert(doc="D2", amount=2.5), "amount", "expected an int"),
+    (insert(doc="D2", amount=10**20), "amount", "expected an int from -2147483648 to 2147483647"),
+    (insert(doc="D2", amount=2**31), "amount", "expected an int from -2147483648"),
+    (insert(doc="D2", amount=1, big=2**63), "big", "expected an int from -9223372036854775808"),
+    (insert(doc="D2", amount=1, public=1), "public", "expected a bool, not int 1"),
+    (insert(doc="D2", amount=1, note=5), "note", "expected a str, not int 5"),
+    (insert(doc="D" * 21, amount=1), "doc", "expected at most 20 characters (21 given)"),
+    (insert(doc="D\x002", amount=1), "doc", "without NUL characters"),
+    (insert(doc="D2", amount=-1), "?", "refused by the database"),
+    (update({"doc": "D1"}, amount="lots"), "amount", "expected an int"),
+    (update({"doc": "D1"}, amount=None), "amount", "may not be None"),
+    (update({"doc": "D1"}, amount=-5), "?", "refused by the database"),
+    (update({"amount": "lots"}, note="x"), "amount", "expected an int"),
+]
+
+
+@pytest.mark.parametrize(("op", "column", "message"), BAD_WRITES)
+def test_a_value_that_does_not_fit_its_column_is_invalid_row(db_url: str, op: Op, column: str,
+                                                             message: str) -> None:
+    with amounts_engine(db_url) as engine:
+        run(engine, insert(doc="D1", amount=1))
+        before = dump(engine, AMOUNT_TABLES)
+        with pytest.raises(InvalidRow) as caught:
+            run(engine, op)
+        assert caught.value.table == "test_amounts"
+        assert [e["column"] for e in caught.value.errors] == [column]
+        assert message in caught.value.errors[0]["message"]
+        assert dump(engine, AMOUNT_TABLES) == before
+
+
+def test_values_that_fit_are_stored_as_given(db_url: str) -> None:
+    with amounts_engine(db_url) as engine:
+        run(engine, insert(doc="D" * 20, amount=2**31 - 1, big=-(2**63), public=True, note=""))
+        assert engine.rows(Amount) == [{
+            "agency": "default", "doc": "D" * 20, "amount": 2**31 - 1, "big": -(2**63),
+            "public": True, "note": "", "ref": None}]
+
+
+@pytest.mark.parametrize(("filters", "column"), [
+    ({"amount": "abc"}, "amount"), ({"amount": 10**20}, "amount"), ({"doc": 1}, "doc"),
+    ({"public": 0}, "public"), ({"note": "a\x00"}, "note")])
+def test_a_filter_no_row_could_match_is_invalid_row(db_url: str, filters: dict[str, Any],
+                                                    column: str) -> None:
+    with amounts_engine(db_url) as engine:
+        with pytest.raises(InvalidRow) as caught:
+            engine.rows(Amount, **filters)
+        assert [e["column"] for e in caught.value.errors] == [column]
+        with pytest.raises(InvalidRow):
+            run(engine, lambda ctx: ctx.tables.select(Amount, **filters))
+
+
+def test_a_none_filter_means_is_null(db_url: str) -> None:
+    with amounts_engine(db_url) as engine:
+        run(engine, insert(doc="D1", amount=1))
+        run(engine, insert(doc="D2", amount=2, note="seen"))
+        run(engine, insert(doc="D3", amount=3))
+        assert [r["doc"] for r in engine.rows(Amount, note=None)] == ["D1", "D3"]
+        assert [r["doc"] for r in engine.rows(Amount, note=None, amount=3)] == ["D3"]
+        assert [r["doc"] for r in engine.rows(Amount, note="seen")] == ["D2"]
+        assert run(engine, lambda ctx: [r["doc"] for r in ctx.tables.select(
+            Amount, note=None)]) == ["D1", "D3"]
+        assert run(engine, lambda ctx: ctx.tables.update(Amount, {"note": None}, note="n")) == 2
+        assert engine.rows(Amount, note=None) == []
+        assert [r["doc"] for r in engine.rows(Amount, note="n")] == ["D1", "D3"]
+        assert run(engine, lambda ctx: ctx.tables.get(Amount, doc=None)) is None
+
+
+# what a misuse says ---------------------------------------------------------------------------
+
+def test_runtime_misuse_reads_as_misuse_of_the_table(db_url: str) -> None:
+    with amounts_engine(db_url) as engine:
+        with pytest.raises(TableMisuse) as caught:
+            engine.rows(Amount, nope=1)
+        assert str(caught.value) == (
+            "workflow table 'test_amounts' used wrongly: select: table 'test_amounts' has no "
+            "column nope")
+        assert isinstance(caught.value, DefinitionError)
+        with pytest.raises(TableMisuse, match=r"used wrongly: get takes the primary key "
+                                              r"\['doc'\], not \['amount'\]"):
+            run(engine, lambda ctx: ctx.tables.get(Amount, amount=1))
+        with pytest.raises(TableMisuse, match="used wrongly: update: no values to set"):
+            run(engine, lambda ctx: ctx.tables.update(Amount, {"doc": "D1"}))
+        with pytest.raises(TableMisuse, match="used wrongly: 2 problems:\n  - insert: 'agency'"):
+            run(engine, insert(doc="D1", amount=1, agency="x", colour="red"))
+        assert engine.rows(Amount) == []
+
+
+def test_a_definition_error_counts_its_problems_in_good_english() -> None:
+    assert "(1 problem):" in str(DefinitionError("x", 1, ["one"]))
+    assert "(2 problems):" in str(DefinitionError("x", 1, ["one", "two"]))
+
+
+def test_a_version_mismatch_names_the_packages_version(db_url: str) -> None:
+    with opened(db_url):
+        pass
+    with opened(db_url, tables=False) as fresh:
+        with pytest.raises(SchemaMismatch) as caught:
+            fresh.register_tables(PACKAGE, 2, [LedgerEntry])
+        message = str(caught.value)
+        assert "version '1' of package 'test_ledger''s tables" in message
+        assert "not the package's version '2'" in message and "gongkai's" not in message
+
+
+def test_registering_the_same_tables_at_another_version_says_so(db_url: str) -> None:
+    with opened(db_url) as engine:
+        with pytest.raises(DefinitionError) as caught:
+            engine.register_tables(PACKAGE, 2, [LedgerEntry])
+        assert ("package 'test_ledger' is registered with this engine at version 1 (tables "
+                "['test_ledger_entries']); the same tables cannot be registered again at "
+                "version 2") in str(caught.value)
+        assert "other tables" not in str(caught.value)
+        meta = {r["key"]: r["value"] for r in dump(engine, ["gongkai_meta"])["gongkai_meta"]}
+        assert meta[f"tables:{PACKAGE}"] == "1"
