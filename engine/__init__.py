@@ -16,14 +16,17 @@ from engine.errors import (
     ConcurrentUpdate,
     DefinitionError,
     DuplicateBusinessKey,
+    DuplicateRow,
     GuardRejected,
     HistoryTampered,
     InvalidData,
+    InvalidRow,
     InvalidTransition,
     NotFound,
     PermissionDenied,
     ScheduleError,
     SchemaMismatch,
+    TableMisuse,
     WorkflowError,
 )
 from engine.runtime.engine import Engine
@@ -33,9 +36,9 @@ from engine.transition.registry import Action, Guard, Registry
 
 __all__ = [
     "SYSTEM", "Action", "Actor", "Clock", "ClockEffect", "ConcurrentUpdate", "Deadline",
-    "DefinitionError", "DuplicateBusinessKey", "Engine", "Event", "Guard", "GuardRejected",
-    "HistoryTampered", "Instance", "InvalidData", "InvalidTransition", "Link", "NotFound",
-    "PermissionDenied", "Registry", "Schedule", "ScheduleError", "ScheduleSpec",
-    "SchemaMismatch", "State", "Title", "Transition", "TransitionContext", "WorkflowDefinition",
-    "WorkflowError",
+    "DefinitionError", "DuplicateBusinessKey", "DuplicateRow", "Engine", "Event", "Guard",
+    "GuardRejected", "HistoryTampered", "Instance", "InvalidData", "InvalidRow",
+    "InvalidTransition", "Link", "NotFound", "PermissionDenied", "Registry", "Schedule",
+    "ScheduleError", "ScheduleSpec", "SchemaMismatch", "State", "TableMisuse", "Title",
+    "Transition", "TransitionContext", "WorkflowDefinition", "WorkflowError",
 ]
