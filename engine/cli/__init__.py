@@ -111,7 +111,7 @@ def diagram(name: str | None) -> None:
 @click.option("--agency", default=None, envvar="GONGKAI_AGENCY", callback=_agency,
               help="Only this agency's timers (default: every agency in the database).")
 def worker(db_url: str, poll: float, agency: str | None) -> None:
-    """Fire due timers until SIGINT/SIGTERM."""
+    """Fire due timers and schedules (every agency's unless --agency) until SIGINT/SIGTERM."""
     from engine.runtime.worker import Worker
 
     engine = open_engine(db_url, agency or DEFAULT_AGENCY)
