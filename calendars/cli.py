@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,6 +20,8 @@ from calendars.errors import (
     CalendarError,
     ScheduleFileError,
 )
+from calendars.official import official_schedules
+from calendars.schedule import Schedule
 from calendars.schedule_files import load_schedule_file
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -70,21 +73,48 @@ def calendar_group() -> None:
 @calendar_group.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 def check(files: tuple[Path, ...]) -> None:
-    """Validate schedule FILES (one TOML file per year); exit 1 if any has a problem."""
+    """Validate schedule FILES (one TOML file per year); exit 1 if any has a problem.
+
+    A file with ``extends = "national"`` is also checked against the national schedule of its
+    year: a whole-year file among FILES, else the packaged one.
+    """
+    national: dict[int, Schedule] = dict(official_schedules())
     failed = 0
-    for path in files:
+    ordered = sorted(files, key=_extends_national)  # whole-year files first
+    for path in ordered:
         try:
-            schedule = load_schedule_file(path)
+            schedule = load_schedule_file(path, national=national.get)
         except ScheduleFileError as exc:
             failed += 1
             click.echo(f"error: {exc}", err=True)
             continue
-        click.echo(
-            f"ok: {path}: {schedule.year}, {len(schedule.holidays)} days off, "
-            f"{len(schedule.workdays)} make-up working days ({schedule.source})"
-        )
+        if schedule.extends is None:
+            national[schedule.year] = schedule
+        click.echo(f"ok: {path}: {_summary(schedule, national)}")
     if failed:
         raise SystemExit(1)
+
+
+def _extends_national(path: Path) -> bool:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8")).get("extends") is not None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+
+
+def _summary(schedule: Schedule, national: Mapping[int, Schedule]) -> str:
+    counts = (
+        f"{len(schedule.holidays)} days off, {len(schedule.workdays)} make-up working days "
+        f"({schedule.source})"
+    )
+    if schedule.extends is None:
+        return f"{schedule.year}, {counts}"
+    against = (
+        "checked against the national schedule"
+        if schedule.year in national
+        else f"no national schedule for {schedule.year} to check against"
+    )
+    return f"{schedule.year}, adds to the national schedule: {counts}; {against}"
 
 
 @calendar_group.command("show")

@@ -8,6 +8,9 @@ they sit in the year of their date, like every other day.
 
 Where `chinese-calendar` disagrees with the notice, the notice wins: `SETTLED` lists each such
 day with the notice that settles it (the tests check the list against `holidays`' China data).
+`chinese-calendar` names some weekend days inside a holiday run and not others; every day of a
+run is named after its festival here (`calendars.runs`), so `holidays` of a year lists every day
+off of the notices, weekend days inside a run included.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from types import MappingProxyType
 import chinese_calendar
 from chinese_calendar.constants import Holiday
 
+from calendars.runs import fill_runs
 from calendars.schedule import Schedule
 
 NOTICE_NAMES: Mapping[str, str] = MappingProxyType(
@@ -96,6 +100,16 @@ def _source(schedule_year: int, days: Mapping[dt.date, str]) -> str:
     return "；".join(unique) + f"（数据：chinese-calendar {chinese_calendar.__version__}）"
 
 
+def _fill_runs(
+    holidays: defaultdict[int, dict[dt.date, str]], workdays: defaultdict[int, dict[dt.date, str]]
+) -> None:
+    """Name every weekend day inside a run after its festival (`calendars.runs`), in place."""
+    every_holiday = {day: name for days in holidays.values() for day, name in days.items()}
+    every_workday = {day: name for days in workdays.values() for day, name in days.items()}
+    for day, name in fill_runs(every_holiday, every_workday).items():
+        holidays[day.year][day] = name
+
+
 @cache
 def official_schedules() -> Mapping[int, Schedule]:
     """The packaged schedules by year, built once per process from chinese-calendar's tables."""
@@ -110,6 +124,7 @@ def official_schedules() -> Mapping[int, Schedule]:
         holidays[year].pop(settled.day, None)
         workdays[year].pop(settled.day, None)
         (workdays if settled.working else holidays)[year][settled.day] = settled.name
+    _fill_runs(holidays, workdays)
     first, last = min(holidays), max(holidays)
     schedules = {}
     for year in range(first, last + 1):

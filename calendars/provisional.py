@@ -9,27 +9,34 @@ the day of the solar term; Labour Day (劳动节) 2 days, May 1-2; the Dragon Bo
 
 Lunar dates come from `lunardate`, the Qingming solar term from chinese-calendar's solar-term
 formula (checked in the tests against `holidays`' independent table for 1901-2099). Together
-they cover 1900-2099. A provisional schedule has no make-up working days (调休) and no
-substitute days: those are fixed by each year's notice, which the provisional answer stands in
-for until it is published.
+they cover 1900-2099.
+
+补假 (放假办法 第六条): "全体公民放假的假日，如果适逢周六、周日，应当在工作日补假". Every
+statutory day above is a holiday of all citizens, so each one that falls on a Saturday or Sunday
+gives one more day off, taken, as the notices always have, on the first Monday to Friday after it
+that is not already a day off (two festivals on one weekend day give two). A make-up day off is
+named after the holiday it makes up. A provisional schedule has no make-up working days (调休上班):
+moving weekends is left to each year's notice, which the provisional answer stands in for until
+it is published.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from functools import cache
 from typing import cast
 
 from chinese_calendar import get_solar_terms
 from lunardate import LunarDate
 
-from calendars.schedule import Schedule
+from calendars.schedule import SATURDAY, Schedule
 
 FIRST_PROVISIONAL_YEAR = 1900
 LAST_PROVISIONAL_YEAR = 2099
 
 PROVISIONAL_SOURCE = (
-    "全国年节及纪念日放假办法（2024年修订，国务院令第795号）的法定节假日；"
+    "全国年节及纪念日放假办法（2024年修订，国务院令第795号）的法定节假日及第六条补假；"
     "未经国务院办公厅通知确认（provisional）"
 )
 
@@ -73,12 +80,38 @@ def statutory_holidays(year: int) -> dict[dt.date, str]:
     return days
 
 
+def make_up_days(days: Mapping[dt.date, str]) -> dict[dt.date, str]:
+    """The 补假 of 放假办法 第六条 for the statutory `days` of one year, by date, with names.
+
+    Each weekend day off gives, per festival on it, the first later Monday to Friday that is
+    neither a statutory day nor an earlier make-up day.
+    """
+    taken = set(days)
+    made_up: dict[dt.date, str] = {}
+    for day, names in sorted(days.items()):
+        if day.weekday() < SATURDAY:
+            continue
+        for name in names.split("、"):
+            substitute = day + dt.timedelta(days=1)
+            while substitute.weekday() >= SATURDAY or substitute in taken:
+                substitute += dt.timedelta(days=1)
+            taken.add(substitute)
+            made_up[substitute] = name
+    return made_up
+
+
+def provisional_days_off(year: int) -> dict[dt.date, str]:
+    """The statutory days of `year` and their 补假 (第六条), by date, with their Chinese names."""
+    days = statutory_holidays(year)
+    return {**days, **make_up_days(days)}
+
+
 @cache
 def provisional_schedule(year: int) -> Schedule:
-    """The provisional schedule of `year`: weekends plus the statutory holidays."""
+    """The provisional schedule of `year`: weekends, the statutory holidays and their 补假."""
     return Schedule(
         year=year,
         source=PROVISIONAL_SOURCE,
-        holidays=statutory_holidays(year),
+        holidays=provisional_days_off(year),
         provisional=True,
     )

@@ -18,6 +18,9 @@ from calendars.errors import ScheduleProblem
 
 SATURDAY = 5
 
+NATIONAL = "national"
+"""The value of `extends` for days added on top of the national schedule (放假办法 第四条)."""
+
 EN_NAMES: Mapping[str, str] = MappingProxyType(
     {
         "元旦": "New Year's Day",
@@ -50,7 +53,9 @@ class Schedule:
     `holidays` maps each day off (放假, including weekend days inside a holiday run) to its
     name; `workdays` maps each Saturday or Sunday worked (调休上班) to its name. Every other
     Monday to Friday is a working day. `provisional` marks a schedule computed from the
-    statutory rules rather than taken from a notice.
+    statutory rules rather than taken from a notice. `extends` is None for a whole year's
+    schedule, and `NATIONAL` for local days (民族自治地方的节日, 放假办法 第四条, with their local
+    make-up working days) that are added on top of the national schedule of the year.
     """
 
     year: int
@@ -58,6 +63,7 @@ class Schedule:
     holidays: Mapping[dt.date, str] = field(default_factory=dict)
     workdays: Mapping[dt.date, str] = field(default_factory=dict)
     provisional: bool = False
+    extends: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "holidays", MappingProxyType(dict(sorted(self.holidays.items()))))
@@ -65,7 +71,7 @@ class Schedule:
 
     def __reduce__(self) -> tuple[Any, ...]:
         fields = (self.year, self.source, dict(self.holidays), dict(self.workdays))
-        return (Schedule, (*fields, self.provisional))
+        return (Schedule, (*fields, self.provisional, self.extends))
 
     def is_working_day(self, day: dt.date) -> bool:
         """Whether `day` (a day of this schedule's year) is a working day (工作日)."""

@@ -14,8 +14,11 @@ down as a file like this and points the calendar at it; no new release is needed
     name = "春节调休"
     dates = ["2027-02-20"]                               # weekend days worked
 
-A file replaces the packaged data for its year. Loading checks everything at once and raises
-one `ScheduleFileError` listing every problem, each with the date as written.
+A file replaces the packaged data for its year. A file with ``extends = "national"`` instead adds
+its days on top of the national schedule of its year (local festivals of an autonomous area,
+放假办法 第四条, and their local make-up working days); one of each kind may be given for a year.
+Loading checks everything at once and raises one `ScheduleFileError` listing every problem, each
+with the date as written.
 """
 
 from __future__ import annotations
@@ -24,22 +27,30 @@ import datetime as dt
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from calendars.errors import SCHEDULE_DIR_ENV, ScheduleFileError, ScheduleProblem
-from calendars.schedule import Schedule, schedule_problems
+from calendars.local import extension_problems
+from calendars.schedule import NATIONAL, Schedule, schedule_problems
 
-KNOWN_KEYS = frozenset({"year", "source", "holidays", "workdays"})
+KNOWN_KEYS = frozenset({"year", "source", "extends", "holidays", "workdays"})
 ENTRY_KEYS = frozenset({"name", "dates"})
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 StrPath = str | os.PathLike[str]
 
 
-def load_schedule_file(path: StrPath) -> Schedule:
-    """Read and check one schedule file; raise `ScheduleFileError` naming every problem."""
+NationalOf = Callable[[int], Schedule | None]
+
+
+def load_schedule_file(path: StrPath, national: NationalOf | None = None) -> Schedule:
+    """Read and check one schedule file; raise `ScheduleFileError` naming every problem.
+
+    For a file that extends the national schedule, `national(year)` (when given and not None)
+    is the schedule it is checked against too (`calendars.local.extension_problems`).
+    """
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -50,28 +61,40 @@ def load_schedule_file(path: StrPath) -> Schedule:
     problems: list[ScheduleProblem] = []
     year = _year(data, problems)
     source = _source(data, problems)
+    extends = _extends(data, problems)
     holidays = _entries(data, "holidays", problems)
     workdays = _entries(data, "workdays", problems)
+    schedule = Schedule(
+        year=year or 1, source=source or "", holidays=holidays, workdays=workdays, extends=extends
+    )
     if year is not None:
         problems.extend(schedule_problems(year, holidays, workdays))
+        base = national(year) if national is not None and extends is not None else None
+        if base is not None:
+            problems.extend(extension_problems(base, schedule))
     if problems or year is None or source is None:
         raise ScheduleFileError(path, problems)
-    return Schedule(year=year, source=source, holidays=holidays, workdays=workdays)
+    return schedule
 
 
-def load_schedule_files(paths: Iterable[StrPath]) -> dict[int, Schedule]:
-    """Load several files; two files for one year are an error naming both."""
-    schedules: dict[int, Schedule] = {}
-    origin: dict[int, Path] = {}
+def load_schedule_files(paths: Iterable[StrPath]) -> dict[Path, Schedule]:
+    """Load several files, by path; two files of one kind for one year are an error naming both.
+
+    A year may have one whole-year file and one file that extends the national schedule.
+    """
+    schedules: dict[Path, Schedule] = {}
+    origin: dict[tuple[int, str | None], Path] = {}
     for path in paths:
         schedule = load_schedule_file(path)
-        if schedule.year in origin:
+        kind = (schedule.year, schedule.extends)
+        if kind in origin:
+            what = "local file" if schedule.extends else "file"
             problem = ScheduleProblem(
-                f"a second file for {schedule.year}: {origin[schedule.year]} has it already"
+                f"a second {what} for {schedule.year}: {origin[kind]} has it already"
             )
             raise ScheduleFileError(path, [problem])
-        schedules[schedule.year] = schedule
-        origin[schedule.year] = Path(path)
+        schedules[Path(path)] = schedule
+        origin[kind] = Path(path)
     return schedules
 
 
@@ -100,6 +123,16 @@ def _year(data: dict[str, Any], problems: list[ScheduleProblem]) -> int | None:
         problems.append(ScheduleProblem(f"`year` must be a whole number of a year, got {year!r}"))
         return None
     return year
+
+
+def _extends(data: dict[str, Any], problems: list[ScheduleProblem]) -> str | None:
+    extends = data.get("extends")
+    if extends is None or extends == NATIONAL:
+        return extends
+    problems.append(
+        ScheduleProblem(f"`extends` must be {NATIONAL!r} (or left out), got {extends!r}")
+    )
+    return None
 
 
 def _source(data: dict[str, Any], problems: list[ScheduleProblem]) -> str | None:

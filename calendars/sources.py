@@ -1,15 +1,18 @@
 """Which schedule answers for a year: a schedule file, else the packaged data, else (only when
-asked for) the provisional statutory rules, else nothing.
+asked for) the provisional statutory rules, else nothing; then, if a local file extends the
+national schedule of that year, that schedule with the local days added.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from calendars.errors import CalendarDataMissing
+from calendars.errors import CalendarDataMissing, ScheduleFileError
+from calendars.local import extend, extension_problems
 from calendars.official import official_schedules
 from calendars.provisional import (
     FIRST_PROVISIONAL_YEAR,
@@ -23,18 +26,33 @@ from calendars.schedule import Schedule
 class ScheduleSources:
     """The schedules one calendar answers from, year by year."""
 
-    def __init__(self, files: Mapping[int, Schedule], provisional: bool) -> None:
-        self.files: Mapping[int, Schedule] = MappingProxyType(dict(files))
+    def __init__(self, files: Mapping[Path, Schedule], provisional: bool) -> None:
+        """`files` by path; those that extend the national schedule are kept apart (`local`).
+
+        Raises `ScheduleFileError` for a local file that conflicts with an official schedule.
+        """
+        self.paths: Mapping[Path, Schedule] = MappingProxyType(dict(files))
+        self.files: Mapping[int, Schedule] = MappingProxyType(
+            {s.year: s for s in files.values() if s.extends is None}
+        )
+        self.local: Mapping[int, tuple[Path, Schedule]] = MappingProxyType(
+            {s.year: (p, s) for p, s in files.items() if s.extends is not None}
+        )
         self.provisional = provisional
         self.packaged = official_schedules()
         self.official_years = frozenset(self.packaged) | frozenset(self.files)
         self._sorted_official = sorted(self.official_years)
+        self._extended: dict[int, Schedule] = {}
+        for year in self.local:
+            national = self.official(year)
+            if national is not None:
+                self._extend(year, national)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (ScheduleSources, (dict(self.files), self.provisional))
+        return (ScheduleSources, (dict(self.paths), self.provisional))
 
     def official(self, year: int) -> Schedule | None:
-        """The year's schedule from a file or the packaged data, or None."""
+        """The year's national schedule from a file or the packaged data, or None."""
         return self.files.get(year) or self.packaged.get(year)
 
     def schedule_of(self, year: int) -> Schedule | None:
@@ -42,7 +60,18 @@ class ScheduleSources:
         schedule = self.official(year)
         if schedule is None and self.provisional and can_compute(year):
             schedule = provisional_schedule(year)
-        return schedule
+        if schedule is None or year not in self.local:
+            return schedule
+        return self._extended.get(year) or self._extend(year, schedule)
+
+    def _extend(self, year: int, national: Schedule) -> Schedule:
+        """`national` with the local file's days added (cached); its conflicts raise."""
+        path, local = self.local[year]
+        problems = extension_problems(national, local)
+        if problems:
+            raise ScheduleFileError(path, problems)
+        extended = self._extended[year] = extend(national, local)
+        return extended
 
     def require(self, year: int) -> Schedule:
         """The schedule that answers for `year`, or `CalendarDataMissing`."""

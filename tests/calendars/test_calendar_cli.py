@@ -100,3 +100,43 @@ def test_bad_arguments(runner: CliRunner) -> None:
     assert result.exit_code == 2
     result = runner.invoke(calendar_group, ["show", "2025", "--schedule-dir", "/nonexistent/x"])
     assert result.exit_code == 1 and "not a directory" in result.output
+
+
+def _local(path: Path, year: int, holidays: str, workdays: str = "") -> Path:
+    text = f'extends = "national"\nyear = {year}\nsource = "某自治州的规定（测试用）"\n\n'
+    text += f'[[holidays]]\nname = "地方节日"\ndates = [{holidays}]\n'
+    if workdays:
+        text += f'\n[[workdays]]\nname = "地方节日调休"\ndates = [{workdays}]\n'
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_check_a_local_file(runner: CliRunner, tmp_path: Path) -> None:
+    path = _local(tmp_path / "local.toml", 2025, '"2025-03-20"', '"2025-03-22"')
+    result = runner.invoke(calendar_group, ["check", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "adds to the national schedule" in result.output
+    assert "checked against the national schedule" in result.output
+
+
+def test_check_names_every_problem_of_a_local_file(runner: CliRunner, tmp_path: Path) -> None:
+    """A local working day on 春节 (Sat 2025-02-01, 2025 notice), one on a Monday, a bad date."""
+    path = _local(tmp_path / "local.toml", 2025, '"2025-02-30"', '"2025-02-01", "2025-03-24"')
+    result = runner.invoke(calendar_group, ["check", str(path)])
+    assert result.exit_code == 1
+    assert "3 problems" in result.output
+    for what in ("2025-02-30", "2025-02-01", "national day off", "2025-03-24", "Monday"):
+        assert what in result.output
+
+
+def test_check_a_local_file_against_a_national_file_given_with_it(
+    runner: CliRunner, write_schedule: WriteSchedule, tmp_path: Path
+) -> None:
+    national = write_schedule(2027, holidays={"春节": ["2027-02-06"]})
+    local = _local(tmp_path / "local.toml", 2027, '"2027-03-18"', '"2027-02-06"')
+    result = runner.invoke(calendar_group, ["check", str(local), str(national)])
+    assert result.exit_code == 1
+    assert "2027-02-06" in result.output and "national day off" in result.output
+    alone = runner.invoke(calendar_group, ["check", str(local)])
+    assert alone.exit_code == 0, alone.output
+    assert "no national schedule for 2027" in alone.output

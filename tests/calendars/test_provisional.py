@@ -7,6 +7,7 @@ import random
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import holidays
 import pytest
 from holidays.calendars.chinese import _ChineseLunisolar
 
@@ -17,6 +18,10 @@ from calendars.provisional import provisional_schedule, qingming, statutory_holi
 from .conftest import WriteSchedule
 
 DEADLINE_START = dt.date(2026, 12, 20)
+
+
+def every_day(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
 
 
 def test_strict_deadline_into_2027_names_2027(strict: ChinaCalendar) -> None:
@@ -86,26 +91,99 @@ def test_strict_never_says_provisional(strict: ChinaCalendar) -> None:
 
 def test_provisional_2027_days_off() -> None:
     """The 2024 放假办法 (国务院令第795号, in force 2025-01-01): 元旦 1; 春节 4 (除夕 and the
-    first three days); 清明 1; 劳动节 2 (May 1-2); 端午 1; 中秋 1; 国庆 3 (Oct 1-3)."""
+    first three days); 清明 1; 劳动节 2 (May 1-2); 端午 1; 中秋 1; 国庆 3 (Oct 1-3); and, by
+    第六条, a day off for each of them that falls on a Saturday or Sunday, on the working days
+    after it: 春节 Sat 2-6 and Sun 2-7 → Tue 2-9, Wed 2-10 (Mon 2-8 is 初三 already); 劳动节
+    Sat 5-1, Sun 5-2 → Mon 5-3, Tue 5-4; 国庆节 Sat 10-2, Sun 10-3 → Mon 10-4, Tue 10-5."""
     expected = {
         dt.date(2027, 1, 1): "元旦",
         dt.date(2027, 2, 5): "春节",  # 除夕; the lunar new year is 2027-02-06
         dt.date(2027, 2, 6): "春节",
         dt.date(2027, 2, 7): "春节",
         dt.date(2027, 2, 8): "春节",
+        dt.date(2027, 2, 9): "春节",  # 补假 for Sat 2-6
+        dt.date(2027, 2, 10): "春节",  # 补假 for Sun 2-7
         dt.date(2027, 4, 5): "清明节",
         dt.date(2027, 5, 1): "劳动节",
         dt.date(2027, 5, 2): "劳动节",
+        dt.date(2027, 5, 3): "劳动节",  # 补假
+        dt.date(2027, 5, 4): "劳动节",  # 补假
         dt.date(2027, 6, 9): "端午节",
         dt.date(2027, 9, 15): "中秋节",
         dt.date(2027, 10, 1): "国庆节",
         dt.date(2027, 10, 2): "国庆节",
         dt.date(2027, 10, 3): "国庆节",
+        dt.date(2027, 10, 4): "国庆节",  # 补假
+        dt.date(2027, 10, 5): "国庆节",  # 补假
     }
     schedule = provisional_schedule(2027)
     assert schedule.provisional and "国务院令第795号" in schedule.source
+    assert "补假" in schedule.source
     assert dict(schedule.holidays) == expected
     assert schedule.workdays == {}
+
+
+def test_provisional_2028_new_years_day_on_a_saturday(provisional: ChinaCalendar) -> None:
+    """放假办法 第六条: 元旦 2028-01-01 is a Saturday, so Monday 2028-01-03 is a day off;
+    端午 Sun 5-28 → Mon 5-29; 国庆 Sun 10-1 → Wed 10-4 (10-2, 10-3 are 国庆 already)."""
+    assert not provisional.is_working_day(dt.date(2028, 1, 3))
+    assert provisional.is_working_day(dt.date(2028, 1, 4))
+    assert provisional.get_holiday_label(dt.date(2028, 1, 3)) == "New Year's Day"
+    assert not provisional.is_working_day(dt.date(2028, 5, 29))
+    assert not provisional.is_working_day(dt.date(2028, 10, 4))
+    assert provisional.is_working_day(dt.date(2028, 10, 5))
+
+
+@pytest.mark.parametrize(
+    "day",
+    ["2027-02-09", "2027-02-10", "2027-05-03", "2027-05-04", "2027-10-04", "2027-10-05",
+     "2028-01-03"],
+)
+def test_make_up_days_off_of_the_issue_are_days_off(provisional: ChinaCalendar, day: str) -> None:
+    """The 补假 days named in the issue (放假办法 第六条), through the calendar."""
+    date = dt.date.fromisoformat(day)
+    assert date.weekday() < 5
+    assert not provisional.is_working_day(date)
+    assert provisional.is_holiday(date)
+
+
+def test_a_deadline_across_the_2027_spring_festival_counts_the_make_up_days(
+    provisional: ChinaCalendar,
+) -> None:
+    """After Thu 2027-01-28: 1-29 (1), 2-1…2-4 (5); 2-5…2-10 off (除夕…初三 and the two
+    补假 of 第六条); 2-11, 2-12 (7); 2-15…2-19 (12); 2-22…2-26 (17); 3-1…3-3 (20)."""
+    assert provisional.add_working_days(dt.date(2027, 1, 28), 20) == dt.date(2027, 3, 3)
+
+
+def test_every_weekend_festival_day_gives_one_later_weekday_off() -> None:
+    """第六条 for every provisional year after 2025: a weekday day off that is not a statutory
+    day is a 补假, and there are as many of them as festival days on a Saturday or Sunday (two
+    festivals on one day count twice); each comes after a weekend festival day of its name, and
+    every weekday between that day and it is a day off already."""
+    for year in range(2025, 2100):
+        statutory = statutory_holidays(year)
+        off = provisional_schedule(year).holidays
+        added = {day: name for day, name in off.items() if day not in statutory}
+        on_weekends = [
+            (day, name)
+            for day, names in statutory.items()
+            if day.weekday() >= 5
+            for name in names.split("、")
+        ]
+        assert len(added) == len(on_weekends), year
+        assert all(day.weekday() < 5 and day.year == year for day in added), year
+        for day, name in added.items():
+            sources = [d for d, n in on_weekends if n == name and d < day]
+            assert sources, (year, day)
+            gap = every_day(max(sources) + dt.timedelta(days=1), day - dt.timedelta(days=1))
+            assert all(d.weekday() >= 5 or d in off for d in gap), (year, day)
+
+
+def test_make_up_days_agree_with_holidays_china_2027_to_2099() -> None:
+    """`holidays`' China (its 第六条 observed rule, SAT_SUN_TO_NEXT_WORKDAY) gives the same days
+    off, day for day, in every year without a notice."""
+    for year in range(2027, 2100):
+        assert set(provisional_schedule(year).holidays) == set(holidays.China(years=year)), year
 
 
 @pytest.mark.parametrize("year", [2025, 2026])
