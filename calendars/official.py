@@ -25,7 +25,7 @@ from types import MappingProxyType
 import chinese_calendar
 from chinese_calendar.constants import Holiday
 
-from calendars.runs import fill_runs
+from calendars.runs import NOT_IN_RUN, fill_runs
 from calendars.schedule import Schedule
 
 NOTICE_NAMES: Mapping[str, str] = MappingProxyType(
@@ -103,11 +103,15 @@ def _source(schedule_year: int, days: Mapping[dt.date, str]) -> str:
 def _fill_runs(
     holidays: defaultdict[int, dict[dt.date, str]], workdays: defaultdict[int, dict[dt.date, str]]
 ) -> None:
-    """Name every weekend day inside a run after its festival (`calendars.runs`), in place."""
+    """Name every weekend day inside a run after its festival (`calendars.runs`), in place; the
+    weekend days a notice leaves out of its festival (`NOT_IN_RUN`) are no holiday, even where
+    the packaged data names them (2014-04-06)."""
     every_holiday = {day: name for days in holidays.values() for day, name in days.items()}
     every_workday = {day: name for days in workdays.values() for day, name in days.items()}
     for day, name in fill_runs(every_holiday, every_workday).items():
         holidays[day.year][day] = name
+    for day in NOT_IN_RUN:
+        holidays[day.year].pop(day, None)
 
 
 @cache

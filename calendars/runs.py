@@ -11,6 +11,10 @@ notice names. Every day of it is a holiday; a day without a name of its own take
 the run, joined with "、" in date order ("中秋节、国庆节" for the 2023 run of September 29 to
 October 6). An ordinary weekend next to no named day off stays an ordinary weekend, which is not a
 holiday.
+
+Two wordings name their days one by one and join no weekend: "X月X日放假，Y月Y日（星期一）补休" and
+a lone "X月X日放假". The weekend days such a notice leaves unnamed are listed in
+:data:`NOT_IN_RUN` with the notice's words, and stay ordinary weekends.
 """
 
 from __future__ import annotations
@@ -21,6 +25,17 @@ from collections.abc import Iterator, Mapping
 from calendars.schedule import SATURDAY
 
 NAME_JOINER = "、"
+
+NOT_IN_RUN: dict[dt.date, str] = {
+    dt.date(2014, 4, 6): "国办发明电〔2013〕28号: 清明节：4月5日放假，4月7日（星期一）补休。",
+    dt.date(2015, 4, 4): "国办发明电〔2014〕28号: 清明节：4月5日放假，4月6日（星期一）补休。",
+    dt.date(2015, 6, 21): "国办发明电〔2014〕28号: 端午节：6月20日放假，6月22日（星期一）补休。",
+    dt.date(2015, 9, 26): "国办发明电〔2014〕28号: 中秋节：9月27日放假。",
+    dt.date(2016, 4, 30): "2016年部分节假日安排: 劳动节：5月1日放假，5月2日（星期一）补休。",
+    dt.date(2016, 12, 31): "国办发明电〔2016〕17号: 元旦：1月1日放假，1月2日（星期一）补休。",
+}
+"""Weekend days inside a stretch of days off that the notice does not give to the festival: it
+names its days one by one ("放假 … 补休", or one day alone) and does not say "与周末连休"."""
 
 
 def _is_off(day: dt.date, holidays: Mapping[dt.date, str], workdays: Mapping[dt.date, str]) -> bool:
@@ -69,11 +84,12 @@ def fill_runs(
         return {}
     first = dt.date(min(holidays).year, 1, 1)
     last = dt.date(max(holidays).year, 12, 31)
-    filled = dict(holidays)
+    filled = {day: name for day, name in holidays.items() if day not in NOT_IN_RUN}
     for stretch in stretches_off(first, last, holidays, workdays):
         name = run_name(stretch, holidays)
         if name is None:
             continue
         for day in stretch:
-            filled.setdefault(day, name)
+            if day not in NOT_IN_RUN:
+                filled.setdefault(day, name)
     return filled

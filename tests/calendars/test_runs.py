@@ -15,6 +15,7 @@ from chinese_calendar.constants import Holiday
 
 from calendars import ChinaCalendar
 from calendars.official import NOTICE_NAMES, official_schedules
+from calendars.runs import NOT_IN_RUN
 
 FIRST, LAST = dt.date(2004, 1, 1), dt.date(2026, 12, 31)
 
@@ -113,10 +114,13 @@ def test_the_examples_of_the_issue(strict: ChinaCalendar) -> None:
 def test_every_run_2004_to_2026(zh: ChinaCalendar) -> None:
     """Every stretch of days off with a festival day in it is a run: all its days are holidays,
     the unnamed ones named after the run's festivals; a stretch without one (an ordinary
-    weekend) has no holiday. Day by day, nothing else is a holiday."""
+    weekend) has no holiday. Day by day, nothing else is a holiday. The weekend days a notice
+    leaves out of its festival ("X放假，Y补休", or one day alone) are never holidays."""
     runs = 0
     holiday_days: set[dt.date] = set()
     for stretch in stretches(zh):
+        assert not any(zh.is_holiday(day) for day in stretch if day in NOT_IN_RUN)
+        stretch = [day for day in stretch if day not in NOT_IN_RUN]
         labels = [zh.get_holiday_label(day) for day in stretch]
         if all(label is None for label in labels):
             assert not any(zh.is_holiday(day) for day in stretch)
@@ -158,3 +162,28 @@ def test_a_run_across_the_year_end_names_the_december_days() -> None:
 def test_an_ordinary_weekend_is_not_a_holiday(strict: ChinaCalendar) -> None:
     assert not strict.is_holiday(dt.date(2024, 6, 15))
     assert strict.get_holiday_label(dt.date(2024, 6, 15)) is None
+
+
+@pytest.mark.parametrize(("day", "named"), [
+    # 国办发明电〔2013〕28号 三、清明节：4月5日放假，4月7日（星期一）补休。
+    ("2014-04-06", ["2014-04-05", "2014-04-07"]),
+    # 国办发明电〔2014〕28号 三、清明节：4月5日放假，4月6日（星期一）补休。
+    ("2015-04-04", ["2015-04-05", "2015-04-06"]),
+    # 国办发明电〔2014〕28号 五、端午节：6月20日放假，6月22日（星期一）补休。
+    ("2015-06-21", ["2015-06-20", "2015-06-22"]),
+    # 国办发明电〔2014〕28号 六、中秋节：9月27日放假。
+    ("2015-09-26", ["2015-09-27"]),
+    # 2016年部分节假日安排 四、劳动节：5月1日放假，5月2日（星期一）补休。
+    ("2016-04-30", ["2016-05-01", "2016-05-02"]),
+    # 国办发明电〔2016〕17号 一、元旦：1月1日放假，1月2日（星期一）补休。
+    ("2016-12-31", ["2017-01-01", "2017-01-02"]),
+])
+def test_a_notice_that_names_its_days_one_by_one_joins_no_weekend(day: str,
+                                                                   named: list[str]) -> None:
+    """"X放假，Y补休" and a lone "X放假" give the festival those days only: the weekend day the
+    notice leaves unnamed is an ordinary day off, not a holiday (unlike "与周末连休")."""
+    cal = ChinaCalendar()
+    weekend = dt.date.fromisoformat(day)
+    assert not cal.is_working_day(weekend)
+    assert not cal.is_holiday(weekend) and cal.get_holiday_label(weekend) is None
+    assert all(cal.is_holiday(dt.date.fromisoformat(d)) for d in named)

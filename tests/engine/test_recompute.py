@@ -3,8 +3,8 @@ moved deadlines move their timers, and each change is recorded in the instance's
 
 2027 has no State Council notice in the packaged data, so deadlines that reach into it are counted
 provisionally: weekends plus the statutory days of the 全国年节及纪念日放假办法 (2024 revision) —
-元旦 Fri 1-1; 春节 除夕…初三, Fri 2-5 … Mon 2-8 (the lunar new year is Sat 2027-02-06); no make-up
-working days. The test then loads a *hypothetical* notice for 2027 (written here for the test, not
+元旦 Fri 1-1; 春节 除夕…初三, Fri 2-5 … Mon 2-8 (the lunar new year is Sat 2027-02-06), and for
+its Saturday and Sunday the 补假 of 第六条, Tue 2-9 and Wed 2-10; no make-up working days. The test then loads a *hypothetical* notice for 2027 (written here for the test, not
 the real one): 元旦 1-1 … 1-3; 春节 Fri 2-5 … Fri 2-12; make-up working day Sat 2-20. Only January
 to March matter below. Every date was counted by hand from those two lists.
 """
@@ -91,13 +91,13 @@ def test_deadlines_become_official_when_the_2027_schedule_arrives(office: Office
     assert office.reply(c) == (date(2026, 12, 29), False)
     assert office.reply(b) == (date(2027, 1, 28), True)
     # A is extended by 20 on 1-20 (条例 33). Provisionally, after 1-28: 1-29 (1), 2-1…2-4 (5);
-    # 2-5 and 2-8 off; 2-9…2-12 (9), 2-15…2-19 (14), 2-22…2-26 (19), Mon 3-1 (20).
+    # 2-5…2-10 off; 2-11, 2-12 (7), 2-15…2-19 (12), 2-22…2-26 (17), 3-1…3-3 (20) → Wed 3-3.
     office.on("2027-01-20")
     office.engine.fire(a, "extend", HEAD)
-    assert office.reply(a) == (date(2027, 3, 1), True)
-    # Reminder five working days before 3-1: 2-26, 2-25, 2-24, 2-23, Mon 2-22.
-    assert office.pending(a) == [("reminder", beijing(2027, 2, 22, 9)),
-                                 ("deadline", beijing(2027, 3, 2))]
+    assert office.reply(a) == (date(2027, 3, 3), True)
+    # Reminder five working days before 3-3: 3-2, 3-1, 2-26, 2-25, Wed 2-24.
+    assert office.pending(a) == [("reminder", beijing(2027, 2, 24, 9)),
+                                 ("deadline", beijing(2027, 3, 4))]
     # B's reminder: 1-27, 1-26, 1-25, 1-22, Thu 1-21.
     assert office.pending(b) == [("reminder", beijing(2027, 1, 21, 9)),
                                  ("deadline", beijing(2027, 1, 29))]
@@ -118,13 +118,13 @@ def test_deadlines_become_official_when_the_2027_schedule_arrives(office: Office
         "deadline_recomputed", "system", "registered", "registered")
     assert dict(moved.data) == {
         "clock": "reply", "reason": "calendar updated",
-        "old_due_date": "2027-03-01", "new_due_date": "2027-03-04",
+        "old_due_date": "2027-03-03", "new_due_date": "2027-03-04",
         "old_provisional": True, "new_provisional": False}
     # Its timers moved: reminder 3-3, 3-2, 3-1, 2-26, Thu 2-25; overdue from 00:00 on 3-5.
     assert office.pending(a) == [("reminder", beijing(2027, 2, 25, 9)),
                                  ("deadline", beijing(2027, 3, 5))]
     cancelled = {(t.kind, utc(t.due_at)) for t in office.engine.timers(a, status="cancelled")}
-    assert {("reminder", beijing(2027, 2, 22, 9)), ("deadline", beijing(2027, 3, 2))} <= cancelled
+    assert {("reminder", beijing(2027, 2, 24, 9)), ("deadline", beijing(2027, 3, 4))} <= cancelled
 
     # B keeps its date, which is now official: that is recorded too.
     assert office.reply(b) == (date(2027, 1, 28), False)
@@ -146,7 +146,7 @@ def test_deadlines_become_official_when_the_2027_schedule_arrives(office: Office
 def test_moved_timers_fire_at_their_new_times_only(office: Office, tmp_path: Path) -> None:
     a = office.receive("2026-12-30")
     office.on("2027-01-20")
-    office.engine.fire(a, "extend", HEAD)  # provisional 3-1, official 3-4 (as above)
+    office.engine.fire(a, "extend", HEAD)  # provisional 3-3, official 3-4 (as above)
     notice = tmp_path / "2027.toml"
     notice.write_text(NOTICE_2027, encoding="utf-8")
     office.engine.calendar = ChinaCalendar(provisional=True, schedule_files=[notice])
@@ -166,7 +166,7 @@ def test_paused_clock_resumes_on_the_new_calendar(office: Office, tmp_path: Path
     office.engine.calendar = ChinaCalendar(provisional=True, schedule_files=[notice])
     assert office.engine.recompute_deadlines() == 0
     # From 1-25 on the official list: 1-26…1-29 (4), 2-1…2-4 (8); 2-5…2-12 off; 2-15…2-19
-    # (13), Sat 2-20 调休 (14), 2-22, 2-23, 2-24 (17). (Provisionally it would be 2-19.)
+    # (13), Sat 2-20 调休 (14), 2-22, 2-23, 2-24 (17). (Provisionally it would be 2-23.)
     office.on("2027-01-25")
     office.engine.fire(d, "receive_opinions", CLERK, {"received_on": "2027-01-25"})
     assert office.reply(d) == (date(2027, 2, 24), False)
