@@ -68,6 +68,8 @@ def payload(trigger: str, day: str, **extra: Any) -> dict[str, Any]:
                             "explanation": "课题研究需要历年数据"},
         "set_reply_period": {"extra_days": 10, "reason": "信息量大，需逐年调档",
                              "notified_on": day},
+        "record_receipt": {"notice": "consultation", "party": "某科技有限公司",
+                           "received_on": day},
     }
     return {**base.get(trigger, {}), **extra}
 

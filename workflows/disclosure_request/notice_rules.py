@@ -51,7 +51,7 @@ NOTICE_OF_STATE = {"consulting": "consultation", "awaiting_fee": "fee",
 """The notice whose receipt may be recorded in each state."""
 
 
-# -- what is awaited ------------------------------------------------------------------------------
+# -- what is awaited ----------
 
 def awaited(data: Mapping[str, Any], state: str | None) -> list[dict[str, Any]]:
     """The notices of ``state`` whose receipt is not yet recorded: one entry per consulted party
@@ -100,7 +100,7 @@ def note_awaited_receipts(ctx: TransitionContext) -> dict[str, Any]:
     return _after(ctx, {})
 
 
-# -- receipt given or not -------------------------------------------------------------------------
+# -- receipt given or not ----------
 
 @guard("receipt_known")
 def receipt_known(ctx: TransitionContext) -> str | None:
@@ -152,7 +152,7 @@ def record_receipt(ctx: TransitionContext) -> dict[str, Any]:
     return _after(ctx, updates)
 
 
-# -- consultation (条例 32, 34) --------------------------------------------------------------------
+# -- consultation (条例 32, 34) ----------
 
 @action("open_consultation")
 def open_consultation(ctx: TransitionContext) -> dict[str, Any]:
@@ -252,7 +252,7 @@ def third_party_told_of_disclosure(ctx: TransitionContext) -> str | None:
             "(条例 32)")
 
 
-# -- fee (国办函〔2020〕109号) ------------------------------------------------------------------
+# -- fee (国办函〔2020〕109号) ----------
 
 @guard("fee_notice_within_reply_period")
 def fee_notice_within_reply_period(ctx: TransitionContext) -> str | None:
@@ -272,7 +272,7 @@ def fee_period_over(ctx: TransitionContext) -> str | None:
     return _period_over(ctx, "fee", "fee_payment", "国办函〔2020〕109号")
 
 
-# -- correction (条例 30) ------------------------------------------------------------------------
+# -- correction (条例 30) ----------
 
 @guard("correction_period_within_limit")
 def correction_period_within_limit(ctx: TransitionContext) -> str | None:
