@@ -28,12 +28,15 @@ ACTORS = {
     "receive_payment": REGISTRAR, "propose": HANDLER, "return_for_revision": LEADER,
     "approve": LEADER, "extend": OFFICE_HEAD, "reply": REGISTRAR, "serve": REGISTRAR,
     "withdraw": APPLICANT, "correction_lapsed": REGISTRAR, "ask_reasons": HANDLER,
-    "receive_reasons": REGISTRAR, "set_reply_period": OFFICE_HEAD,
+    "receive_reasons": REGISTRAR, "set_reply_period": OFFICE_HEAD, "record_receipt": HANDLER,
 }
 
 
 def payload(trigger: str, day: str, **extra: Any) -> dict[str, Any]:
-    """A valid payload for ``trigger`` dated ``day`` (ISO), with ``extra`` overriding fields."""
+    """A valid payload for ``trigger`` dated ``day`` (ISO), with ``extra`` overriding fields.
+
+    Notices (correction, consultation letter, fee) are handed over on ``day``: received that day.
+    """
     base: dict[str, dict[str, Any]] = {
         "register": {"applicant": {"name": "张三", "type": "natural_person",
                                    "contact": "13800000000"},
@@ -42,14 +45,16 @@ def payload(trigger: str, day: str, **extra: Any) -> dict[str, Any]:
         "reply_on_the_spot": {"outcome": "disclosed", "reasons": "已主动公开，告知获取途径",
                               "replied_on": day},
         "request_correction": {"items": ["所需信息的名称或文号"], "period_days": 10,
-                               "notified_on": day},
+                               "notified_on": day, "received_on": day},
         "receive_correction": {"received_on": day},
         "assign": {"division": "政策法规处", "assigned_on": day},
-        "consult": {"parties": [{"name": "某科技有限公司", "kind": "third_party"}],
+        "consult": {"parties": [{"name": "某科技有限公司", "kind": "third_party",
+                                 "received_on": day}],
                     "sent_on": day},
         "receive_opinions": {"received_on": day,
                              "opinions": [{"party": "某科技有限公司", "agrees": True}]},
-        "notify_fee": {"amount": 200, "method": "by_page", "pages": 50, "notified_on": day},
+        "notify_fee": {"amount": 200, "method": "by_page", "pages": 50, "notified_on": day,
+                       "received_on": day},
         "receive_payment": {"paid_on": day},
         "propose": {"outcome": "disclosed", "reasons": "不涉及国家秘密和商业秘密"},
         "return_for_revision": {"instructions": "补充法律依据"},
@@ -63,6 +68,8 @@ def payload(trigger: str, day: str, **extra: Any) -> dict[str, Any]:
                             "explanation": "课题研究需要历年数据"},
         "set_reply_period": {"extra_days": 10, "reason": "信息量大，需逐年调档",
                              "notified_on": day},
+        "record_receipt": {"notice": "consultation", "party": "某科技有限公司",
+                           "received_on": day},
     }
     return {**base.get(trigger, {}), **extra}
 

@@ -49,7 +49,8 @@ GOOD: dict[str, dict[str, Any]] = {
             {"party": "省发改委", "agrees": True},
         ],
     },
-    "consultation_lapsed": {},
+    "consultation_lapsed": {"party": "某公司"},
+    "record_receipt": {"notice": "consultation", "party": "某公司", "received_on": D},
     "notify_fee": {
         "amount": 200,
         "notified_on": D,
@@ -357,7 +358,8 @@ def test_optional_text_blank_is_absent() -> None:
         ("withdraw", {"reason": "不需要了"}, ("withdrawn_on",)),
         ("receive_payment", {"paid_on": "2026-02-30"}, ("paid_on",)),
         ("receive_correction", {}, ("received_on",)),
-        ("consultation_lapsed", {"on": 3}, ("on",)),
+        ("consultation_lapsed", {"on": 3, "party": "某公司"}, ("on",)),
+        ("consultation_lapsed", {"on": D}, ("party",)),
         ("fee_lapsed", {"on": "soon"}, ("on",)),
     ],
 )

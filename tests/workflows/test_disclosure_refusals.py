@@ -79,8 +79,6 @@ CASES = (
             InvalidTransition, law="source 四(一), 条例 36: the reply follows the decision"),
     Refusal("payment_without_a_fee_notice", "assigned", "receive_payment", "2025-11-10",
             REGISTRAR, InvalidTransition, law="条例 42: a fee is paid against a fee notice"),
-    Refusal("correction_after_routing", "assigned", "request_correction", "2025-11-05", HANDLER,
-            InvalidTransition, law="条例 30: correction is asked before the request is routed"),
     Refusal("anything_after_closing", "registered", "accept", "2025-11-05", REGISTRAR,
             InvalidTransition, before=(("withdraw", "2025-11-04"),),
             law="登记制/书面答复制: a closed request stays closed"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from engine import Engine, Registry, WorkflowDefinition
 from workflows.disclosure_request.definition import NAME, definition
 from workflows.disclosure_request.models import MODELS
+from workflows.disclosure_request.notice_rules import notice_rules
 from workflows.disclosure_request.rules import rules
 
 
@@ -17,6 +18,7 @@ def registry() -> Registry:
     """The guards, actions and models the definition names."""
     reg = Registry(prefix=NAME)
     reg.update(rules)
+    reg.update(notice_rules)
     for trigger, model in MODELS.items():
         reg.model(trigger, model)
     return reg

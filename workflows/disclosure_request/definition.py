@@ -7,9 +7,10 @@ extension 33, fees 42 (国办函〔2020〕109号).
 
 from __future__ import annotations
 
-from engine import Clock, State, Title, Transition, WorkflowDefinition
+from engine import Clock, ClockEffect, State, Title, Transition, WorkflowDefinition
 from workflows.common.build import Builder, ClockOps
-from workflows.disclosure_request.models import MODELS
+from workflows.disclosure_request.family_ops import FamilyOps
+from workflows.disclosure_request.models import MAX_CORRECTION_PERIOD_DAYS, MODELS
 from workflows.disclosure_request.register_number import validate_template
 
 NAME = "disclosure_request"
@@ -42,20 +43,20 @@ CLOCKS = (
     Clock("correction", 15, title=Title("补正期限", "Applicant's correction period (条例 30)"),
           on_expiry="correction_lapsed", expiry_date_field="on"),
     Clock("consultation", 15, title=Title("征求意见期限", "Consultation (条例 32, 34)"),
-          reminders=(3,), on_expiry="consultation_lapsed", expiry_date_field="on"),
+          reminders=(3,), on_expiry="consultation_lapsed", expiry_date_field="on",
+          family=True, expiry_key_field="party"),
     Clock("fee_payment", 20, title=Title("缴费期限", "Fee payment (国办函〔2020〕109号)"),
           on_expiry="fee_lapsed", expiry_date_field="on"),
 )
 
 REPLY, CORRECTION_NOTICE, CORRECTION = (
     ClockOps("reply"), ClockOps("correction_notice"), ClockOps("correction"))
-CONSULTATION, FEE_PAYMENT = ClockOps("consultation"), ClockOps("fee_payment")
+FEE_PAYMENT = ClockOps("fee_payment")
+CONSULTATION_MEMBERS = FamilyOps("consultation")
 _build = Builder(NAME, MODELS)
 
 
 def _transitions(fee_pauses_reply: bool) -> tuple[Transition, ...]:
-    fee_pause = (REPLY.pause("notified_on"),) if fee_pauses_reply else ()
-    fee_resume = (REPLY.resume("paid_on"),) if fee_pauses_reply else ()
     t = _build.transition
     return (
         t("register", (), "registered", REGISTRAR, ("登记", "Register"),
@@ -66,17 +67,7 @@ def _transitions(fee_pauses_reply: bool) -> tuple[Transition, ...]:
           data_key="reply", actions="set_outcome",
           effects=(REPLY.stop("replied_on"), CORRECTION_NOTICE.stop("replied_on"))),
         t("accept", "registered", "accepted", REGISTRAR, ("受理", "Accept"), merge_data=False),
-        t("request_correction", ("registered", "accepted"), "awaiting_correction",
-          (HANDLER, REGISTRAR), ("补正告知", "Request correction"), guards="correction_once",
-          data_key="correction", actions="note_correction_timing",
-          effects=(CORRECTION_NOTICE.stop("notified_on"), REPLY.stop("notified_on"),
-                   CORRECTION.start("notified_on", length_field="period_days"))),
-        t("receive_correction", "awaiting_correction", "accepted", REGISTRAR,
-          ("收到补正", "Receive correction"), data_key="corrected",
-          effects=(CORRECTION.stop("received_on"), REPLY.restart("received_on"))),
-        t("correction_lapsed", "awaiting_correction", "closed", (SYSTEM, REGISTRAR),
-          ("逾期未补正", "Correction lapsed"), guards="correction_period_over",
-          data_key="lapse", actions="set_outcome"),
+        *_correction_transitions(),
         t("assign", "accepted", "assigned", REGISTRAR, ("批转承办处室", "Assign"),
           data_key="assignment", effects=CORRECTION_NOTICE.stop("assigned_on")),
         t("ask_reasons", "assigned", "awaiting_reasons", HANDLER,
@@ -86,22 +77,9 @@ def _transitions(fee_pauses_reply: bool) -> tuple[Transition, ...]:
         t("set_reply_period", "assigned", None, OFFICE_HEAD,
           ("确定延迟答复期限", "Set a longer reply period"), guards="reasons_found_reasonable",
           data_key="longer_period", effects=REPLY.extend(length_field="extra_days")),
-        t("consult", "assigned", "consulting", HANDLER, ("征求意见", "Consult"),
-          data_key="consultation", actions="open_consultation",
-          effects=(REPLY.pause("sent_on"), CONSULTATION.start("sent_on"))),
-        t("receive_opinions", "consulting", "assigned", HANDLER, ("收到意见", "Receive opinions"),
-          guards="all_parties_answered", data_key="opinions",
-          effects=(CONSULTATION.stop("received_on"), REPLY.resume("received_on"))),
-        t("consultation_lapsed", "consulting", "assigned", SYSTEM,
-          ("征求意见逾期", "Consultation lapsed"), data_key="consultation_lapsed",
-          actions="note_lapsed_consultation",
-          effects=(CONSULTATION.stop("on"), REPLY.resume("on"))),
-        t("notify_fee", "assigned", "awaiting_fee", HANDLER, ("收费通知", "Notify fee"),
-          data_key="fee", effects=(*fee_pause, FEE_PAYMENT.start("notified_on"))),
-        t("receive_payment", "awaiting_fee", "assigned", REGISTRAR, ("收到缴费", "Receive payment"),
-          data_key="payment", effects=(FEE_PAYMENT.stop("paid_on"), *fee_resume)),
-        t("fee_lapsed", "awaiting_fee", "closed", SYSTEM, ("逾期未缴费", "Fee lapsed"),
-          data_key="lapse", actions="set_outcome"),
+        *_consultation_transitions(),
+        *_fee_transitions(fee_pauses_reply),
+        *_receipt_transitions(),
         t("propose", "assigned", "leader_review", HANDLER, ("提出办理意见", "Propose"),
           guards=("unclear_only_after_correction", "third_party_objection",
                   "excessive_only_after_reasons"),
@@ -114,23 +92,135 @@ def _transitions(fee_pauses_reply: bool) -> tuple[Transition, ...]:
           guards="extend_once_before_deadline", data_key="extension",
           effects=REPLY.extend(by=20, max_times=1)),
         t("reply", "decided", "replied", REGISTRAR, ("书面答复", "Reply"), data_key="reply",
-          effects=REPLY.stop("replied_on")),
+          guards="third_party_told_of_disclosure", effects=REPLY.stop("replied_on")),
         t("serve", "replied", "closed", REGISTRAR, ("送达", "Serve"), data_key="service"),
         t("withdraw", OPEN_STATES, "closed", (APPLICANT, REGISTRAR), ("撤回申请", "Withdraw"),
           data_key="withdrawal", actions="set_outcome"),
     )
 
 
+def _correction_transitions() -> tuple[Transition, ...]:
+    """条例 30: one notice, at most ``max_correction_days``; the period runs from the applicant's
+    receipt of the notice, held at the sending day while the receipt is not known. A request
+    found unclear after assignment may still be sent for correction (once; late is recorded)."""
+    t = _build.transition
+    sources = ("registered", "accepted", "assigned")
+    common = (CORRECTION_NOTICE.stop("notified_on"), REPLY.stop("notified_on"))
+    guards = ("correction_once", "correction_period_within_limit")
+    actions = ("note_correction_timing", "note_awaited_receipts")
+    title = ("补正告知", "Request correction")
+    return (
+        t("request_correction", sources, "awaiting_correction", (HANDLER, REGISTRAR), title,
+          guards=(*guards, "receipt_known"), data_key="correction", actions=actions,
+          effects=(*common, CORRECTION.start("received_on", length_field="period_days"))),
+        t("request_correction", sources, "awaiting_correction", (HANDLER, REGISTRAR), title,
+          guards=(*guards, "receipt_not_known"), data_key="correction", actions=actions,
+          effects=(*common, CORRECTION.start("notified_on", length_field="period_days"),
+                   CORRECTION.pause("notified_on"))),
+        t("receive_correction", "awaiting_correction", "accepted", REGISTRAR,
+          ("收到补正", "Receive correction"), data_key="corrected",
+          actions="note_awaited_receipts",
+          effects=(CORRECTION.stop("received_on"), REPLY.restart("received_on"))),
+        t("correction_lapsed", "awaiting_correction", "closed", (SYSTEM, REGISTRAR),
+          ("逾期未补正", "Correction lapsed"), guards="correction_period_over",
+          data_key="lapse", actions=("set_outcome", "note_awaited_receipts")),
+    )
+
+
+def _consultation_transitions() -> tuple[Transition, ...]:
+    """条例 32, 34: one period per party from its own receipt (a clock family); opinions party by
+    party; the request returns to ``assigned`` (and the reply period counts on, 条例 33) once
+    every party has answered or its period ended."""
+    t = _build.transition
+    answered = CONSULTATION_MEMBERS.stop("on", key_field="party", each="answered")
+    lapsed = CONSULTATION_MEMBERS.stop("on", key_field="party")
+    opinions, lapse = ("收到意见", "Receive opinions"), ("征求意见逾期", "Consultation lapsed")
+    return (
+        t("consult", "assigned", "consulting", HANDLER, ("征求意见", "Consult"),
+          data_key="consultation", actions="open_consultation",
+          effects=(REPLY.pause("sent_on"),
+                   CONSULTATION_MEMBERS.start("on", key_field="party", each="letters"),
+                   CONSULTATION_MEMBERS.pause("on", key_field="party",
+                                              each="awaiting_receipt"))),
+        t("receive_opinions", "consulting", None, HANDLER, opinions,
+          guards=("opinions_from_open_parties", "others_still_awaited"), merge_data=False,
+          actions="record_opinions", effects=answered),
+        t("receive_opinions", "consulting", "assigned", HANDLER, opinions,
+          guards=("opinions_from_open_parties", "consultation_complete"), merge_data=False,
+          actions="record_opinions",
+          effects=(answered, CONSULTATION_MEMBERS.stop("received_on"),
+                   REPLY.resume("received_on"))),
+        t("consultation_lapsed", "consulting", None, SYSTEM, lapse,
+          guards=("lapse_of_an_open_period", "others_still_awaited"), merge_data=False,
+          actions="note_lapsed_consultation", effects=lapsed),
+        t("consultation_lapsed", "consulting", "assigned", SYSTEM, lapse,
+          guards=("lapse_of_an_open_period", "consultation_complete"), merge_data=False,
+          actions="note_lapsed_consultation",
+          effects=(lapsed, CONSULTATION_MEMBERS.stop("on"), REPLY.resume("on"))),
+    )
+
+
+def _fee_transitions(fee_pauses_reply: bool) -> tuple[Transition, ...]:
+    """国办函〔2020〕109号: the notice is sent within the reply period; the applicant has 20
+    working days from the day after receiving it, held at the sending day while the receipt is
+    not known."""
+    fee_pause = (REPLY.pause("notified_on"),) if fee_pauses_reply else ()
+    fee_resume = (REPLY.resume("paid_on"),) if fee_pauses_reply else ()
+    t = _build.transition
+    title = ("收费通知", "Notify fee")
+    return (
+        t("notify_fee", "assigned", "awaiting_fee", HANDLER, title,
+          guards=("fee_notice_within_reply_period", "receipt_known"), data_key="fee",
+          actions="note_awaited_receipts",
+          effects=(*fee_pause, FEE_PAYMENT.start("received_on"))),
+        t("notify_fee", "assigned", "awaiting_fee", HANDLER, title,
+          guards=("fee_notice_within_reply_period", "receipt_not_known"), data_key="fee",
+          actions="note_awaited_receipts",
+          effects=(*fee_pause, FEE_PAYMENT.start("notified_on"), FEE_PAYMENT.pause("notified_on"))),
+        t("receive_payment", "awaiting_fee", "assigned", REGISTRAR, ("收到缴费", "Receive payment"),
+          data_key="payment", actions="note_awaited_receipts",
+          effects=(FEE_PAYMENT.stop("paid_on"), *fee_resume)),
+        t("fee_lapsed", "awaiting_fee", "closed", SYSTEM, ("逾期未缴费", "Fee lapsed"),
+          guards="fee_period_over", data_key="lapse",
+          actions=("set_outcome", "note_awaited_receipts")),
+    )
+
+
+def _receipt_transitions() -> tuple[Transition, ...]:
+    """送达回证: the day a notice reached its recipient, learnt after it was sent; the period
+    then runs from that day (条例 30, 32, 34; 国办函〔2020〕109号)."""
+    def record(state: str, effect: ClockEffect) -> Transition:
+        return _build.transition(
+            "record_receipt", state, None, (HANDLER, REGISTRAR), ("登记送达回证", "Record receipt"),
+            guards="receipt_awaited", merge_data=False, actions="record_receipt", effects=effect)
+
+    return (
+        record("consulting", CONSULTATION_MEMBERS.resume("received_on", key_field="party")),
+        record("awaiting_fee", FEE_PAYMENT.resume("received_on")),
+        record("awaiting_correction", CORRECTION.resume("received_on")),
+    )
+
+
 def definition(version: int = 1, *, fee_pauses_reply: bool = True,
-               register_number_template: str | None = None) -> WorkflowDefinition:
+               register_number_template: str | None = None,
+               max_correction_days: int = 15) -> WorkflowDefinition:
     """The disclosure request definition.
 
     ``fee_pauses_reply``: whether the time from fee notice to payment is left out of the reply
     period (the text at hand does not settle it; on by default). ``register_number_template``:
     the agency's own register number template (登记号, checked here), else the default.
+    ``max_correction_days``: the longest correction period the agency sets (条例 30 "reasonable";
+    national guidance: generally at most 15 working days), 1 to 60.
+    ``waiting_field`` (a setting, not a parameter) names the data field listing the notices
+    whose receipt is awaited, for worklists to show.
     """
+    if not 1 <= max_correction_days <= MAX_CORRECTION_PERIOD_DAYS:
+        raise ValueError(f"max_correction_days must be 1 to {MAX_CORRECTION_PERIOD_DAYS}, "
+                         f"got {max_correction_days}")
     settings: dict[str, object] = {"fee_pauses_reply": fee_pauses_reply,
-                                   "label_field": "register_number"}
+                                   "label_field": "register_number",
+                                   "max_correction_days": max_correction_days,
+                                   "waiting_field": "awaiting_receipt"}
     if register_number_template:
         settings["register_number_template"] = validate_template(register_number_template)
     return WorkflowDefinition(

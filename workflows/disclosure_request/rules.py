@@ -12,6 +12,7 @@ from typing import Any
 
 from engine import Registry, TransitionContext
 from workflows.common.numbering import next_number
+from workflows.disclosure_request.consultation_record import standing_objections
 from workflows.disclosure_request.definition import NAME
 from workflows.disclosure_request.outcomes import OutcomeGroup, outcome
 from workflows.disclosure_request.register_number import DEFAULT_TEMPLATE, RegisterNumberFormat
@@ -35,32 +36,6 @@ def correction_once(ctx: TransitionContext) -> str | None:
     return None
 
 
-@guard("correction_period_over")
-def correction_period_over(ctx: TransitionContext) -> str | None:
-    """条例 30: the request is deemed abandoned only once the correction period has run out (it
-    ends at the end of its last day); before that the applicant may still correct."""
-    period = ctx.deadlines.get("correction")
-    if period is not None and period.due_date is not None and not period.overdue:
-        return (f"the applicant may correct until {period.due_date}; the request is deemed "
-                "abandoned only after that (条例 30)")
-    return None
-
-
-@guard("all_parties_answered")
-def all_parties_answered(ctx: TransitionContext) -> str | None:
-    """Opinions are received when every consulted party has answered (条例 32, 34)."""
-    consulted = [p["name"] for p in ctx.instance_data["consultation"]["parties"]]
-    answered = {o["party"] for o in ctx.data["opinions"]}
-    unknown = sorted(answered - set(consulted))
-    if unknown:
-        return f"opinions from parties that were not consulted: {', '.join(unknown)}"
-    missing = [name for name in consulted if name not in answered]
-    if missing:
-        return (f"still waiting for {', '.join(missing)}; a silent party is handled when the "
-                "15 working days lapse (条例 32, 34)")
-    return None
-
-
 @guard("unclear_only_after_correction")
 def unclear_only_after_correction(ctx: TransitionContext) -> str | None:
     """'Still unclear after correction' presupposes a correction (条例 30, 36(6))."""
@@ -71,11 +46,7 @@ def unclear_only_after_correction(ctx: TransitionContext) -> str | None:
 
 
 def _objections(ctx: TransitionContext) -> list[str]:
-    opinions = (ctx.instance_data.get("opinions") or {}).get("opinions", ())
-    parties = {p["name"]: p["kind"] for p in
-               ctx.instance_data.get("consultation", {}).get("parties", ())}
-    return [o["party"] for o in opinions if parties.get(o["party"]) == "third_party"
-            and not o["agrees"] and o.get("good_reason")]
+    return standing_objections(ctx.instance_data)
 
 
 @guard("third_party_objection")
@@ -137,13 +108,6 @@ def assign_register_number(ctx: TransitionContext) -> dict[str, Any]:
     return {"register_number": number}
 
 
-@action("open_consultation")
-def open_consultation(ctx: TransitionContext) -> dict[str, Any]:
-    """A new consultation starts without the answers of an earlier one: only the current
-    round's opinions decide whether a third party blocks disclosure (条例 32)."""
-    return {"opinions": None, "consultation_lapse": None}
-
-
 @action("note_correction_timing")
 def note_correction_timing(ctx: TransitionContext) -> dict[str, Any]:
     """条例 30: a correction notice after the 7th working day is allowed but recorded as late."""
@@ -151,20 +115,6 @@ def note_correction_timing(ctx: TransitionContext) -> dict[str, Any]:
     told = date.fromisoformat(ctx.data["notified_on"])
     late = bool(limit and limit.due_date and told > limit.due_date)
     return {"correction_notice_late": late}
-
-
-@action("note_lapsed_consultation")
-def note_lapsed_consultation(ctx: TransitionContext) -> dict[str, Any]:
-    """条例 32, 34: a silent third party leaves the decision to the agency; a silent
-    co-producing agency is deemed to agree.
-
-    Opinions are taken in all at once (``receive_opinions``), which ends the consultation; so when
-    it lapses, no party consulted in it has answered. Opinions on record are from an earlier
-    consultation and say nothing about this one.
-    """
-    silent = {p["name"]: ("deemed_to_agree" if p["kind"] == "agency" else "agency_decides")
-              for p in ctx.instance_data["consultation"]["parties"]}
-    return {"consultation_lapse": silent}
 
 
 @action("set_outcome")

@@ -26,6 +26,7 @@ from .consultation import (
     ConsultData,
     Opinion,
     Party,
+    PartyDay,
     PartyKind,
     ReceiveOpinionsData,
 )
@@ -41,6 +42,7 @@ from .decision import (
     WithdrawData,
 )
 from .fee import FeeLapsedData, NotifyFeeData, ReceivePaymentData
+from .receipt_record import Notice, RecordReceiptData
 from .request import (
     MAX_CORRECTION_PERIOD_DAYS,
     Applicant,
@@ -70,15 +72,18 @@ __all__ = [
     "ExtendData",
     "FeeLapsedData",
     "FeeMethod",
+    "Notice",
     "NotifyFeeData",
     "Opinion",
     "Party",
+    "PartyDay",
     "PartyKind",
     "ProposeData",
     "ReceiveCorrectionData",
     "ReceiveOpinionsData",
     "ReceiveReasonsData",
     "ReceivePaymentData",
+    "RecordReceiptData",
     "RegisterData",
     "ReplyData",
     "ReplyOnTheSpotData",
@@ -115,6 +120,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "withdraw": WithdrawData,
     "correction_lapsed": CorrectionLapsedData,
     "fee_lapsed": FeeLapsedData,
+    "record_receipt": RecordReceiptData,
 }
 """The data model of each trigger, by trigger name."""
 

@@ -92,11 +92,16 @@ class ExtendData(TriggerData):
 
 
 class ReplyData(TriggerData):
-    """书面答复 — the written reply (书面答复制, 条例 36)."""
+    """书面答复 — the written reply (书面答复制, 条例 36).
+
+    ``third_party_notified_on``: the day the third party was told in writing that the
+    information is disclosed over its objection on public-interest grounds (条例 15, 32).
+    """
 
     replied_on: Date
     document_number: OptionalText = None
     text: OptionalText = None
+    third_party_notified_on: Date | None = None
 
 
 class ReplyOnTheSpotData(_ProposalFields):

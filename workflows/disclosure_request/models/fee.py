@@ -25,12 +25,18 @@ _ONE_METHOD = "one method per application (国办函〔2020〕109号 第三条)"
 class NotifyFeeData(TriggerData):
     """收费通知 — the information processing fee notice (条例 42, 国办函〔2020〕109号).
 
+    ``notified_on`` is the day it was sent (the reply period pauses from then, where the
+    definition says so); ``received_on`` the day the applicant received it: the 20 working days
+    to pay count from the day after (109号). Left out while unknown, it is recorded later with
+    ``record_receipt``, and until then the payment period has not started.
+
     Charged by item or by page, never both: counts of the other method are refused. Where the
     counts are given, ``amount`` may not exceed the standard (it may be lower: 减免).
     """
 
     amount: Count
     notified_on: Date
+    received_on: Date | None = None
     method: FeeMethod
     items: Annotated[int, BeforeValidator(not_a_bool), Field(ge=1)] | None = None
     items_this_month_before: Count | None = None
@@ -39,6 +45,9 @@ class NotifyFeeData(TriggerData):
 
     @model_validator(mode="after")
     def _one_method_within_standard(self) -> NotifyFeeData:
+        if self.received_on is not None and self.received_on < self.notified_on:
+            raise ValueError(f"received_on {self.received_on} is before the notice was sent on "
+                             f"{self.notified_on}")
         if self.method is FeeMethod.BY_ITEM and self.pages is not None:
             raise ValueError(f"a fee by item cannot count pages: {_ONE_METHOD}")
         if self.method is FeeMethod.BY_PAGE and (

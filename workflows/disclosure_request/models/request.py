@@ -19,7 +19,9 @@ from workflows.common.fields import Date, LapseData, OptionalText, Text, Trigger
 from ..receipt import CHANNEL_DATE_FIELDS, DATE_FIELDS, Channel, receipt_date
 
 MAX_CORRECTION_PERIOD_DAYS = 60
-"""Upper bound on the correction period (补正期限), working days; 条例 30 asks a reasonable one."""
+"""Upper bound on the correction period (补正期限) any definition may allow, working days; the
+definition's own limit (``max_correction_days``, by default 15 after national guidance) is
+checked by the workflow's guard."""
 
 MAX_EXTRA_DAYS = 120
 """Upper bound on a longer period set under 条例 35, in working days (a sanity bound)."""
@@ -94,12 +96,22 @@ class RequestCorrectionData(TriggerData):
     """补正告知 — ask the applicant, once and in one notice, to correct an unclear request.
 
     条例 30: within 7 working days of receipt, stating what to correct and a reasonable period
-    (``period_days``, working days).
+    (``period_days``, working days), counted from the applicant's receipt of the notice
+    (``received_on``; left out while unknown and recorded later with ``record_receipt``).
     """
 
     items: Annotated[tuple[Text, ...], Field(min_length=1)]
     period_days: Annotated[int, BeforeValidator(not_a_bool), Field(ge=1)]
     notified_on: Date
+    received_on: Date | None = None
+
+    @field_validator("received_on")
+    @classmethod
+    def _after_sending(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        sent = info.data.get("notified_on")
+        if value is not None and sent is not None and value < sent:
+            raise ValueError(f"the notice sent on {sent} cannot have been received on {value}")
+        return value
 
     @field_validator("period_days")
     @classmethod
