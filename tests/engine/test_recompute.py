@@ -5,8 +5,9 @@ moved deadlines move their timers, and each change is recorded in the instance's
 provisionally: weekends plus the statutory days of the 全国年节及纪念日放假办法 (2024 revision) —
 元旦 Fri 1-1; 春节 除夕…初三, Fri 2-5 … Mon 2-8 (the lunar new year is Sat 2027-02-06), and for
 its Saturday and Sunday the 补假 of 第六条, Tue 2-9 and Wed 2-10; no make-up working days. The
-test then loads a *hypothetical* notice for 2027 (written here for the test, not the real one): 元旦 1-1 … 1-3; 春节 Fri 2-5 … Fri 2-12; make-up working day Sat 2-20. Only January
-to March matter below. Every date was counted by hand from those two lists.
+test then loads a *hypothetical* notice for 2027 (written here for the test, not the real one):
+元旦 1-1 … 1-3; 春节 Fri 2-5 … Fri 2-12; make-up working day Sat 2-20. Only January to March
+matter below. Every date was counted by hand from those two lists.
 """
 
 from __future__ import annotations
