@@ -159,16 +159,26 @@ def timers(db_url: str, agency: str, failed: bool, pending: bool) -> None:
 @click.option("--page", default=1, show_default=True)
 def todo(db_url: str, agency: str, roles: tuple[str, ...], workflow: str | None, page: int
          ) -> None:
-    """Print the worklist (待办) for ROLE: overdue first, then by due date."""
+    """Print the worklist (待办) for ROLE: overdue first, then by due date; a period still waiting
+    for its recipient's receipt is shown as such (the definition's ``waiting_field`` setting)."""
     engine = open_engine(db_url, agency)
     for item in engine.worklist(Actor("cli", roles), workflow, page):
         d = item.deadline
         due = f"{d.clock} due {d.due_date}{' OVERDUE' if d.overdue else ''}" if d else "-"
-        label = engine.definition(item.instance.workflow).settings.get("label_field")
+        settings = engine.definition(item.instance.workflow).settings
+        label = settings.get("label_field")
         key = (item.instance.data.get(label) if label else None) or item.instance.business_key
         key = key or ""
+        waiting = _waiting_notes(item.instance.data, settings.get("waiting_field"))
         click.echo(f"{item.instance.id}\t{key}\t{item.instance.state}\t{due}\t"
-                   f"{','.join(item.triggers)}")
+                   f"{','.join(item.triggers)}{waiting}")
+
+
+def _waiting_notes(data: Any, field: object) -> str:
+    """The notes of what the instance waits for (each entry's ``note``), as a trailing column."""
+    entries = data.get(field) if isinstance(field, str) else None
+    notes = [e["note"] for e in entries or () if isinstance(e, dict) and e.get("note")]
+    return f"\t{'; '.join(notes)}" if notes else ""
 
 
 def _mount_calendar(group: click.Group) -> None:

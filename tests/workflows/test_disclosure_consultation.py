@@ -115,6 +115,21 @@ def test_a_letter_without_a_known_receipt_never_lapses_until_it_is_recorded(db_u
     assert dict(lapse.data)["party"] == COMPANY["name"] and lapse.data["on"] == "2025-11-27"
 
 
+def test_gongkai_todo_shows_a_request_waiting_for_a_receipt(db_url: str) -> None:
+    """条例 32: until the receipt is recorded the period has not started; the worklist line says
+    what the request waits for instead of a due date."""
+    from click.testing import CliRunner
+
+    from engine.cli import main
+
+    story = _consult(db_url, COMPANY)
+    result = CliRunner().invoke(main, ["todo", "--role", "handler", "--db", story.engine.url],
+                                catch_exceptions=False)
+    [line] = [ln for ln in result.output.splitlines() if ln.startswith(story.id)]
+    assert line.split("\t")[3] == "-"
+    assert line.endswith("\tconsultation: waiting for receipt (甲公司)")
+
+
 def test_each_party_counts_from_its_own_receipt_and_the_last_one_ends_it(db_url: str) -> None:
     """条例 32, 34: the agency received its letter Mon 11-03 (Nov 4-7 (4), 10-14 (9), 17-21 (14),
     24 (15) -> 11-24), the company Thu 11-06 (-> 11-27). The agency's lapse on 11-24 leaves the
