@@ -8,8 +8,9 @@ definition is registered (and stored).
 from __future__ import annotations
 
 from engine import Engine, Registry, WorkflowDefinition
+from workflows.disclosure_request import confidentiality, limits
 from workflows.disclosure_request.definition import NAME, definition
-from workflows.disclosure_request.models import MODELS
+from workflows.disclosure_request.models import CONVENIENCE_OPTIONAL_MODELS, MODELS
 from workflows.disclosure_request.rules import rules
 
 
@@ -17,7 +18,9 @@ def registry() -> Registry:
     """The guards, actions and models the definition names."""
     reg = Registry(prefix=NAME)
     reg.update(rules)
-    for trigger, model in MODELS.items():
+    reg.update(confidentiality.rules)
+    reg.update(limits.rules)
+    for trigger, model in {**MODELS, **CONVENIENCE_OPTIONAL_MODELS}.items():
         reg.model(trigger, model)
     return reg
 
