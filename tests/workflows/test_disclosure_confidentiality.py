@@ -17,9 +17,11 @@ from tests.workflows.dump import events, shared_db_fixture, story_in, unchanged 
 from tests.workflows.story import HANDLER, SECRECY_REVIEWER, Story, at, payload
 
 GUARD = "disclosure_request.confidentiality_reviewed"
-PARTIAL = {"outcome": "partially_disclosed", "withheld_parts": ["附件2中的个人身份信息"],
-           "legal_basis": "《政府信息公开条例》第十五条"}
-WITHHELD = {"outcome": "withheld.state_secret", "legal_basis": "《政府信息公开条例》第十四条"}
+PARTIAL: dict[str, Any] = {"outcome": "partially_disclosed",
+                           "withheld_parts": ["附件2中的个人身份信息"],
+                           "legal_basis": "《政府信息公开条例》第十五条"}
+WITHHELD: dict[str, Any] = {"outcome": "withheld.state_secret",
+                            "legal_basis": "《政府信息公开条例》第十四条"}
 
 
 def _refused(story: Story, trigger: str, day: str, error: type[WorkflowError],

@@ -18,8 +18,9 @@ from tests.workflows.story import APPLICANT, REGISTRAR, Story, at
 from workflows import register_all
 from workflows.disclosure_request.definition import OPEN_STATES, definition
 
-WITHHELD = {"outcome": "withheld.state_secret", "legal_basis": "《政府信息公开条例》第十四条",
-            "reasons": "经保密审查属于国家秘密"}
+WITHHELD: dict[str, Any] = {"outcome": "withheld.state_secret",
+                            "legal_basis": "《政府信息公开条例》第十四条",
+                            "reasons": "经保密审查属于国家秘密"}
 
 
 def _replied_withheld(story: Story) -> Story:
@@ -41,7 +42,7 @@ def test_no_withdrawal_once_the_reply_is_made(shared_db: str, actor: Any) -> Non
     story.clock.set(at("2025-11-13"))
     with unchanged(story.engine), pytest.raises(InvalidTransition) as refused:
         story.engine.fire(story.id, "withdraw", actor, {"withdrawn_on": "2025-11-13"})
-    assert refused.value.valid == ("serve",)  # type: ignore[attr-defined]
+    assert refused.value.valid == ("serve",)
     story.fire("serve", "2025-11-14")
     assert (story.now.state, story.now.data["outcome"]) == ("closed", "withheld.state_secret")
 

@@ -147,7 +147,7 @@ def test_convenience_reply_setting(db_url: str, required: bool) -> None:
     fields = {e["field"] for e in error.errors}
     assert fields == ({"convenience", "not_held_reason"} if required else {"not_held_reason"})
     on_the_spot = Story(db_url, "2025-11-03")
-    bare = {"outcome": "unavailable.needs_creation"}
+    bare: dict[str, Any] = {"outcome": "unavailable.needs_creation"}
     if required:
         for case, trigger, day in ((story, "propose", "2025-11-10"),
                                    (on_the_spot, "reply_on_the_spot", "2025-11-03")):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 
@@ -234,7 +235,8 @@ def test_withheld_parts_only_for_partial_disclosure() -> None:
 def test_unavailable_needs_convenience(code: str) -> None:
     """Source document 四(二): 便民答复 for the 无法提供 cases (for 本机关不掌握, whichever of
     条例 36(4), 36(5) applies)."""
-    why = {"not_held_reason": "not_this_agency"} if code == "unavailable.not_held" else {}
+    not_held = code == "unavailable.not_held"
+    why: dict[str, Any] = {"not_held_reason": "not_this_agency"} if not_held else {}
     assert set(proposal_problems(code, **why)) == {"convenience"}
     assert check_proposal(code, convenience="建议向××局申请", **why) == []
 

@@ -31,7 +31,7 @@ THIRD_PARTY = {"name": "某科技有限公司", "kind": "third_party"}
 AGENCY = {"name": "市发展和改革委员会", "kind": "agency"}
 CONVENIENCE = "可向市统计局申请；或请写明文件名称、文号"
 LEGAL_BASIS = "《政府信息公开条例》第十四条、第十五条、第十六条"
-NOT_HELD = {"not_held_reason": "not_this_agency", "responsible_agency": "市统计局"}
+NOT_HELD: dict[str, Any] = {"not_held_reason": "not_this_agency", "responsible_agency": "市统计局"}
 
 
 def _corrected_and_assigned(db: str) -> Story:
@@ -89,7 +89,7 @@ def test_every_unavailable_outcome_needs_convenience_content(shared_db: str) -> 
                      "unavailable.unclear_after_correction"]
     story = _corrected_and_assigned(shared_db)
     for code in codes:
-        why = NOT_HELD if code == "unavailable.not_held" else {}
+        why: dict[str, Any] = NOT_HELD if code == "unavailable.not_held" else {}
         error = _refused(story, "propose", "2025-11-12", InvalidData, outcome=code, **why)
         assert {e["field"] for e in error.errors} == {"convenience"}  # type: ignore[attr-defined]
         story.fire("propose", "2025-11-12", outcome=code, convenience=CONVENIENCE, **why)
