@@ -93,8 +93,9 @@ def _law_transitions() -> tuple[Transition, ...]:
 def _convenience_optional(transition: Transition) -> Transition:
     """The transition naming the model that leaves the convenience reply to the agency."""
     name = f"{transition.trigger}_convenience_optional"
-    return replace(transition, data=_build.name(name)) if name in CONVENIENCE_OPTIONAL_MODELS \
-        else transition
+    if name not in CONVENIENCE_OPTIONAL_MODELS:
+        return transition
+    return replace(transition, data=_build.name(name))
 
 
 def _transitions(fee_pauses_reply: bool) -> tuple[Transition, ...]:
