@@ -1,9 +1,10 @@
 """A disclosure request (依申请公开) from receipt to service, on an embedded SQLite file.
 
 The story: an application handed in just before the National Day holiday of 2025, a correction
-notice, a third-party consultation that spans the holiday, an extension, the leader's approval,
-the written reply and its service. Time is a manual clock, so the whole story runs in a second;
-each step prints the reply deadline as it moves, and the end prints the verified history.
+notice, a third-party consultation that spans the holiday, an extension, the confidentiality
+review before disclosing (条例 17), the leader's approval, the written reply and its service.
+Time is a manual clock, so the whole story runs in a second; each step prints the reply deadline
+as it moves, and the end prints the verified history.
 
     python examples/disclosure_request.py [path/to/demo.db]
 """
@@ -23,6 +24,7 @@ REGISTRAR = Actor("li.na", "registrar")
 HANDLER = Actor("wang.qiang", "handler")
 OFFICE_HEAD = Actor("zhao.min", "office_head")
 LEADER = Actor("chen.jie", "leader")
+SECRECY_REVIEWER = Actor("sun.li", "secrecy_reviewer")
 
 
 def on(day: str, hour: int = 10) -> datetime:
@@ -73,6 +75,9 @@ def main(db_path: Path) -> None:
           "opinions": [{"party": "某装备制造有限公司", "agrees": True}]})
     step("extend (条例 33: +20 working days, once)", "2025-10-20", "extend", OFFICE_HEAD,
          {"reason": "涉及多个年度档案，需调取核实", "notified_on": "2025-10-20"})
+    step("review_confidentiality (条例 17: 先审查后公开)", "2025-11-07", "review_confidentiality",
+         SECRECY_REVIEWER, {"result": "clear", "reviewed_on": "2025-11-07",
+                            "notes": "不涉及国家秘密、工作秘密"})
     step("propose", "2025-11-10", "propose", HANDLER,
          {"outcome": "disclosed", "reasons": "不涉及国家秘密、商业秘密和个人隐私"})
     step("approve (leader in charge)", "2025-11-12", "approve", LEADER, {"comments": "同意公开"})

@@ -27,7 +27,7 @@ TABLES = ("gongkai_instances", "gongkai_events", "gongkai_outbox", "gongkai_time
           "gongkai_counters")
 
 SYSTEM_ROLE = "system"
-HUMAN_ROLES = ("registrar", "handler", "office_head", "leader", "applicant")
+HUMAN_ROLES = ("registrar", "handler", "office_head", "leader", "applicant", "secrecy_reviewer")
 EVERYONE = Actor("all-roles-1", HUMAN_ROLES)
 """One person holding every human role of the definition (not the engine's ``system``)."""
 
@@ -39,9 +39,10 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "awaiting_reasons": ("accept", "assign", "ask_reasons"),
     "consulting": ("accept", "assign", "consult"),
     "awaiting_fee": ("accept", "assign", "notify_fee"),
-    "leader_review": ("accept", "assign", "propose"),
-    "decided": ("accept", "assign", "propose", "approve"),
-    "replied": ("accept", "assign", "propose", "approve", "reply"),
+    "leader_review": ("accept", "assign", "review_confidentiality", "propose"),
+    "decided": ("accept", "assign", "review_confidentiality", "propose", "approve"),
+    "replied": ("accept", "assign", "review_confidentiality", "propose", "approve", "reply"),
+    "awaiting_determination": ("accept", "assign", "refer_for_determination"),
 }
 """Steps from ``registered`` to each open state (all fired on one day in the tests)."""
 

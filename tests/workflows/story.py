@@ -21,6 +21,7 @@ HANDLER = Actor("div-1", "handler")
 OFFICE_HEAD = Actor("head-1", "office_head")
 LEADER = Actor("lead-1", "leader")
 APPLICANT = Actor("app-1", "applicant")
+SECRECY_REVIEWER = Actor("sec-1", "secrecy_reviewer")
 ACTORS = {
     "register": REGISTRAR, "reply_on_the_spot": REGISTRAR, "accept": REGISTRAR,
     "request_correction": HANDLER, "receive_correction": REGISTRAR, "assign": REGISTRAR,
@@ -29,6 +30,8 @@ ACTORS = {
     "approve": LEADER, "extend": OFFICE_HEAD, "reply": REGISTRAR, "serve": REGISTRAR,
     "withdraw": APPLICANT, "correction_lapsed": REGISTRAR, "ask_reasons": HANDLER,
     "receive_reasons": REGISTRAR, "set_reply_period": OFFICE_HEAD, "record_receipt": HANDLER,
+    "review_confidentiality": SECRECY_REVIEWER, "refer_for_determination": SECRECY_REVIEWER,
+    "receive_determination": SECRECY_REVIEWER,
 }
 
 
@@ -70,6 +73,12 @@ def payload(trigger: str, day: str, **extra: Any) -> dict[str, Any]:
                              "notified_on": day},
         "record_receipt": {"notice": "consultation", "party": "某科技有限公司",
                            "received_on": day},
+        "review_confidentiality": {"result": "clear", "reviewed_on": day,
+                                   "notes": "不涉及国家秘密"},
+        "refer_for_determination": {"referred_on": day, "authority": "市国家保密局",
+                                    "question": "项目清单中的军工配套企业名称是否属于国家秘密"},
+        "receive_determination": {"received_on": day, "result": "clear",
+                                  "notes": "不属于国家秘密"},
     }
     return {**base.get(trigger, {}), **extra}
 

@@ -228,6 +228,7 @@ def test_the_partys_own_later_answer_replaces_its_objection(db_url: str) -> None
     story.fire("receive_opinions", "2025-11-12", opinions=[{"party": COMPANY["name"],
                                                             "agrees": True}])
     assert story.now.data["consultations"][0]["parties"][0]["answer"]["agrees"] is False
+    story.fire("review_confidentiality", "2025-11-13")  # 条例 17: reviewed for secrets first
     story.fire("propose", "2025-11-13", outcome="disclosed")
     assert story.now.state == "leader_review"
 
@@ -239,6 +240,7 @@ def test_disclosing_over_an_objection_needs_the_written_notice_to_the_third_part
     records ``third_party_notified_on``; without it the reply is refused and changes nothing."""
     story = _consult(db_url, {**COMPANY, "received_on": "2025-11-03"})
     story.fire("receive_opinions", "2025-11-10", opinions=[OBJECTION])
+    story.fire("review_confidentiality", "2025-11-11")  # 条例 17: reviewed for secrets first
     story.fire("propose", "2025-11-11", outcome="disclosed", public_interest=FINDING)
     story.fire("approve", "2025-11-12")
     error = _refuse(story, "reply", "2025-11-13", GuardRejected, actor=REGISTRAR)
@@ -253,6 +255,7 @@ def test_without_an_objection_the_reply_needs_no_third_party_notice(db_url: str)
     story = _consult(db_url, {**COMPANY, "received_on": "2025-11-03"})
     story.fire("receive_opinions", "2025-11-10",
                opinions=[{"party": COMPANY["name"], "agrees": True}])
+    story.fire("review_confidentiality", "2025-11-11")  # 条例 17: reviewed for secrets first
     story.fire("propose", "2025-11-11", outcome="disclosed", public_interest=FINDING)
     story.fire("approve", "2025-11-12")
     story.fire("reply", "2025-11-13")

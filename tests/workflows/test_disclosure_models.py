@@ -78,6 +78,11 @@ GOOD: dict[str, dict[str, Any]] = {
     "set_reply_period": {"extra_days": 15, "reason": "信息量大", "notified_on": D},
     "correction_lapsed": {"on": D},
     "fee_lapsed": {},
+    "review_confidentiality": {"result": "clear", "reviewed_on": D, "notes": "不涉密"},
+    "refer_for_determination": {"referred_on": D, "authority": "省国家保密局",
+                                "question": "是否属于国家秘密"},
+    "receive_determination": {"received_on": D, "result": "withhold"},
+    "reasons_lapsed": {"on": D},
 }
 
 
@@ -290,7 +295,10 @@ def test_notify_fee_rejects(change: dict[str, Any], loc: tuple[Any, ...]) -> Non
         {"outcome": "partially_disclosed", "reasons": "部分涉及个人隐私", "legal_basis": "条例 15",
          "withheld_parts": ["附件2 身份证号码"]},
         {"outcome": "unavailable.not_held", "reasons": "不掌握", "convenience": "可向省统计局申请",
-         "responsible_agency": "山西省统计局"},
+         "not_held_reason": "not_this_agency", "responsible_agency": "山西省统计局"},
+        {"outcome": "unavailable.not_held", "reasons": "经检索不存在", "convenience": "可参考年鉴",
+         "not_held_reason": "does_not_exist",
+         "search_record": "2026-03-02 检索本厅发文系统、档案室2019年以来档案，关键词“技改”"},
         {"outcome": "disclosed", "reasons": "第三方反对但不公开将严重损害公共利益",
          "public_interest": "涉及公共安全"},
         {"outcome": "other.other", "reasons": "申请人死亡", "legal_basis": "  "},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 
@@ -205,7 +206,8 @@ def test_consistent_proposals_have_no_problems() -> None:
     assert check_proposal("disclosed") == []
     assert check_proposal("withheld.state_secret", legal_basis="条例 14") == []
     assert check_proposal("partially_disclosed", "条例 15", None, ["第3页身份证号"]) == []
-    assert check_proposal("unavailable.not_held", convenience="可向市自然资源局申请") == []
+    assert check_proposal("unavailable.not_held", convenience="可向市自然资源局申请",
+                          not_held_reason="not_this_agency") == []
     assert check_proposal("disclosed", public_interest="不公开会对公共利益造成重大影响") == []
     assert check_proposal(outcome("not_processed.repeated")) == []
 
@@ -231,9 +233,12 @@ def test_withheld_parts_only_for_partial_disclosure() -> None:
 
 @pytest.mark.parametrize("code", [o.code for o in outcomes_in_group("unavailable")])
 def test_unavailable_needs_convenience(code: str) -> None:
-    """Source document 四(二): 便民答复 for the 无法提供 cases."""
-    assert set(proposal_problems(code)) == {"convenience"}
-    assert check_proposal(code, convenience="建议向××局申请") == []
+    """Source document 四(二): 便民答复 for the 无法提供 cases (for 本机关不掌握, whichever of
+    条例 36(4), 36(5) applies)."""
+    not_held = code == "unavailable.not_held"
+    why: dict[str, Any] = {"not_held_reason": "not_this_agency"} if not_held else {}
+    assert set(proposal_problems(code, **why)) == {"convenience"}
+    assert check_proposal(code, convenience="建议向××局申请", **why) == []
 
 
 @pytest.mark.parametrize("code", ["other.no_correction", "other.fee_unpaid"])

@@ -31,6 +31,7 @@ THIRD_PARTY = {"name": "某科技有限公司", "kind": "third_party"}
 AGENCY = {"name": "市发展和改革委员会", "kind": "agency"}
 CONVENIENCE = "可向市统计局申请；或请写明文件名称、文号"
 LEGAL_BASIS = "《政府信息公开条例》第十四条、第十五条、第十六条"
+NOT_HELD: dict[str, Any] = {"not_held_reason": "not_this_agency", "responsible_agency": "市统计局"}
 
 
 def _corrected_and_assigned(db: str) -> Story:
@@ -88,9 +89,10 @@ def test_every_unavailable_outcome_needs_convenience_content(shared_db: str) -> 
                      "unavailable.unclear_after_correction"]
     story = _corrected_and_assigned(shared_db)
     for code in codes:
-        error = _refused(story, "propose", "2025-11-12", InvalidData, outcome=code)
-        assert "convenience" in {e["field"] for e in error.errors}  # type: ignore[attr-defined]
-        story.fire("propose", "2025-11-12", outcome=code, convenience=CONVENIENCE)
+        why: dict[str, Any] = NOT_HELD if code == "unavailable.not_held" else {}
+        error = _refused(story, "propose", "2025-11-12", InvalidData, outcome=code, **why)
+        assert {e["field"] for e in error.errors} == {"convenience"}  # type: ignore[attr-defined]
+        story.fire("propose", "2025-11-12", outcome=code, convenience=CONVENIENCE, **why)
         assert story.now.data["proposal"]["convenience"] == CONVENIENCE
         story.fire("return_for_revision", "2025-11-12")
     on_the_spot = Story(shared_db, "2025-11-03")
@@ -108,6 +110,8 @@ def test_every_withholding_outcome_needs_its_legal_basis(shared_db: str) -> None
     cases: list[tuple[str, dict[str, Any]]] = [(code, {}) for code in codes]
     cases.append(("partially_disclosed", {"withheld_parts": ["第三页中的个人身份信息"]}))
     for code, extra in cases:
+        if code == "partially_disclosed":  # 条例 17: reviewed after the latest revision
+            story.fire("review_confidentiality", "2025-11-10")
         error = _refused(story, "propose", "2025-11-10", InvalidData, outcome=code, **extra)
         assert "legal_basis" in {e["field"] for e in error.errors}  # type: ignore[attr-defined]
         story.fire("propose", "2025-11-10", outcome=code, legal_basis=LEGAL_BASIS, **extra)
@@ -118,9 +122,11 @@ def test_every_withholding_outcome_needs_its_legal_basis(shared_db: str) -> None
 # 条例 32, 34: consultation ----------------------------------------------------------------------
 
 def _consulted(db: str, *parties: dict[str, str], on: str = "2025-11-05") -> Story:
-    """Letters sent and received on ``on`` (handed over); receipt-based periods and the
-    consultation record are tested in test_disclosure_consultation.py."""
+    """Letters sent and received on ``on`` (handed over), the information reviewed for secrets
+    that day (条例 17); receipt-based periods and the consultation record are tested in
+    test_disclosure_consultation.py."""
     story = story_in(db, "assigned")
+    story.fire("review_confidentiality", on)
     story.fire("consult", on, parties=[{**p, "received_on": on} for p in parties])
     return story
 

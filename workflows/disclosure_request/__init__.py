@@ -8,8 +8,9 @@ definition is registered (and stored).
 from __future__ import annotations
 
 from engine import Engine, Registry, WorkflowDefinition
+from workflows.disclosure_request import confidentiality, limits
 from workflows.disclosure_request.definition import NAME, definition
-from workflows.disclosure_request.models import MODELS
+from workflows.disclosure_request.models import CONVENIENCE_OPTIONAL_MODELS, MODELS
 from workflows.disclosure_request.notice_rules import notice_rules
 from workflows.disclosure_request.rules import rules
 
@@ -19,7 +20,9 @@ def registry() -> Registry:
     reg = Registry(prefix=NAME)
     reg.update(rules)
     reg.update(notice_rules)
-    for trigger, model in MODELS.items():
+    reg.update(confidentiality.rules)
+    reg.update(limits.rules)
+    for trigger, model in {**MODELS, **CONVENIENCE_OPTIONAL_MODELS}.items():
         reg.model(trigger, model)
     return reg
 

@@ -2,25 +2,39 @@
 
 The procedure is section 四(一) of the source document; the periods are the Regulations'
 (条例, 2019 revision): receipt date 31, correction 30, consultation 32 and 34, reply and
-extension 33, fees 42 (国办函〔2020〕109号).
+extension 33, reasons 35, fees 42 (国办函〔2020〕109号); the confidentiality review before
+disclosing is 条例 17.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from engine import Clock, ClockEffect, State, Title, Transition, WorkflowDefinition
 from workflows.common.build import Builder, ClockOps
 from workflows.disclosure_request.family_ops import FamilyOps
-from workflows.disclosure_request.models import MAX_CORRECTION_PERIOD_DAYS, MODELS
+from workflows.disclosure_request.models import (
+    CONVENIENCE_OPTIONAL_MODELS,
+    MAX_CORRECTION_PERIOD_DAYS,
+    MODELS,
+)
 from workflows.disclosure_request.register_number import validate_template
 
 NAME = "disclosure_request"
 REGISTRAR, HANDLER, OFFICE_HEAD, LEADER, APPLICANT, SYSTEM = (
     "registrar", "handler", "office_head", "leader", "applicant", "system")
+SECRECY_REVIEWER = "secrecy_reviewer"
+"""Who reviews information for secrets before it is disclosed (保密审查, 条例 17)."""
 
 OPEN_STATES = ("registered", "accepted", "awaiting_correction", "assigned", "awaiting_reasons",
-               "consulting", "awaiting_fee", "leader_review", "decided", "replied")
+               "consulting", "awaiting_fee", "leader_review", "decided", "replied",
+               "awaiting_determination")
 REPLY_RUNNING = ("registered", "accepted", "assigned", "awaiting_reasons", "consulting",
-                 "awaiting_fee", "leader_review", "decided")
+                 "awaiting_fee", "leader_review", "decided", "awaiting_determination")
+WITHDRAWABLE = tuple(s for s in OPEN_STATES if s != "replied")
+"""Where the applicant may withdraw: until the reply is made, whose outcome is final (table 三)."""
+REASONS_DAYS = 15
+"""Default period for the applicant's reasons (条例 35), working days; a definition setting."""
 
 STATES = (
     State("registered", Title("已登记", "Registered"), "initial"),
@@ -33,8 +47,14 @@ STATES = (
     State("leader_review", Title("待领导批示", "Leader review")),
     State("decided", Title("已决定", "Decided")),
     State("replied", Title("已答复", "Replied")),
+    State("awaiting_determination", Title("待保密审查确定", "Awaiting a secrecy determination "
+                                           "(条例 17)")),
     State("closed", Title("已办结", "Closed"), "terminal"),
 )
+
+REASONS_CLOCK = Clock("reasons", REASONS_DAYS, title=Title("说明理由期限",
+                                                      "Applicant's period for reasons (条例 35)"),
+                      on_expiry="reasons_lapsed", expiry_date_field="on")
 
 CLOCKS = (
     Clock("reply", 20, title=Title("答复期限", "Reply period (条例 33)"), reminders=(5, 2)),
@@ -53,7 +73,36 @@ REPLY, CORRECTION_NOTICE, CORRECTION = (
     ClockOps("reply"), ClockOps("correction_notice"), ClockOps("correction"))
 FEE_PAYMENT = ClockOps("fee_payment")
 CONSULTATION_MEMBERS = FamilyOps("consultation")
+REASONS = ClockOps("reasons")
 _build = Builder(NAME, MODELS)
+
+
+def _law_transitions() -> tuple[Transition, ...]:
+    """The confidentiality review before disclosing (条例 17) and the lapse of the applicant's
+    period for reasons (条例 35)."""
+    t = _build.transition
+    return (
+        t("review_confidentiality", "assigned", None, SECRECY_REVIEWER,
+          ("保密审查", "Review confidentiality"), guards="review_dated",
+          merge_data=False, actions="record_confidentiality_review"),
+        t("refer_for_determination", "assigned", "awaiting_determination", SECRECY_REVIEWER,
+          ("报请保密审查确定", "Refer for determination"), guards="review_dated",
+          data_key="determination_referral"),
+        t("receive_determination", "awaiting_determination", "assigned", SECRECY_REVIEWER,
+          ("收到确定意见", "Receive determination"), guards="review_dated",
+          merge_data=False, actions="record_determination"),
+        t("reasons_lapsed", "awaiting_reasons", "assigned", SYSTEM,
+          ("逾期未说明理由", "Reasons lapsed"), guards="reasons_period_over",
+          data_key="reasons_lapse", actions="note_no_reasons", effects=REASONS.stop("on")),
+    )
+
+
+def _convenience_optional(transition: Transition) -> Transition:
+    """The transition naming the model that leaves the convenience reply to the agency."""
+    name = f"{transition.trigger}_convenience_optional"
+    if name not in CONVENIENCE_OPTIONAL_MODELS:
+        return transition
+    return replace(transition, data=_build.name(name))
 
 
 def _transitions(fee_pauses_reply: bool) -> tuple[Transition, ...]:
@@ -63,7 +112,8 @@ def _transitions(fee_pauses_reply: bool) -> tuple[Transition, ...]:
           actions="assign_register_number",
           effects=(REPLY.start("received_on"), CORRECTION_NOTICE.start("received_on"))),
         t("reply_on_the_spot", "registered", "replied", REGISTRAR,
-          ("当场答复", "Reply on the spot"), guards="unclear_only_after_correction",
+          ("当场答复", "Reply on the spot"),
+          guards=("on_the_spot_on_receipt_day", "unclear_only_after_correction"),
           data_key="reply", actions="set_outcome",
           effects=(REPLY.stop("replied_on"), CORRECTION_NOTICE.stop("replied_on"))),
         t("accept", "registered", "accepted", REGISTRAR, ("受理", "Accept"), merge_data=False),
@@ -71,9 +121,11 @@ def _transitions(fee_pauses_reply: bool) -> tuple[Transition, ...]:
         t("assign", "accepted", "assigned", REGISTRAR, ("批转承办处室", "Assign"),
           data_key="assignment", effects=CORRECTION_NOTICE.stop("assigned_on")),
         t("ask_reasons", "assigned", "awaiting_reasons", HANDLER,
-          ("要求说明理由", "Ask for reasons"), data_key="reasons_asked"),
+          ("要求说明理由", "Ask for reasons"), data_key="reasons_asked",
+          effects=REASONS.start("asked_on")),
         t("receive_reasons", "awaiting_reasons", "assigned", REGISTRAR,
-          ("收到理由说明", "Receive reasons"), data_key="reasons"),
+          ("收到理由说明", "Receive reasons"), data_key="reasons",
+          effects=REASONS.stop("received_on")),
         t("set_reply_period", "assigned", None, OFFICE_HEAD,
           ("确定延迟答复期限", "Set a longer reply period"), guards="reasons_found_reasonable",
           data_key="longer_period", effects=REPLY.extend(length_field="extra_days")),
@@ -82,20 +134,22 @@ def _transitions(fee_pauses_reply: bool) -> tuple[Transition, ...]:
         *_receipt_transitions(),
         t("propose", "assigned", "leader_review", HANDLER, ("提出办理意见", "Propose"),
           guards=("unclear_only_after_correction", "third_party_objection",
-                  "excessive_only_after_reasons"),
+                  "excessive_only_after_reasons", "confidentiality_reviewed"),
           data_key="proposal"),
         t("return_for_revision", "leader_review", "assigned", LEADER,
-          ("退回修改", "Return for revision"), data_key="revision"),
+          ("退回修改", "Return for revision"), data_key="revision", actions="count_revision"),
         t("approve", "leader_review", "decided", LEADER, ("领导批示", "Approve"),
           data_key="approval", actions="set_outcome"),
         t("extend", REPLY_RUNNING, None, OFFICE_HEAD, ("延期答复", "Extend"),
           guards="extend_once_before_deadline", data_key="extension",
-          effects=REPLY.extend(by=20, max_times=1)),
+          actions="record_extension",
+          effects=REPLY.extend(by=20, max_times=1, length_field="days")),
         t("reply", "decided", "replied", REGISTRAR, ("书面答复", "Reply"), data_key="reply",
           guards="third_party_told_of_disclosure", effects=REPLY.stop("replied_on")),
         t("serve", "replied", "closed", REGISTRAR, ("送达", "Serve"), data_key="service"),
-        t("withdraw", OPEN_STATES, "closed", (APPLICANT, REGISTRAR), ("撤回申请", "Withdraw"),
+        t("withdraw", WITHDRAWABLE, "closed", (APPLICANT, REGISTRAR), ("撤回申请", "Withdraw"),
           data_key="withdrawal", actions="set_outcome"),
+        *_law_transitions(),
     )
 
 
@@ -203,7 +257,8 @@ def _receipt_transitions() -> tuple[Transition, ...]:
 
 def definition(version: int = 1, *, fee_pauses_reply: bool = True,
                register_number_template: str | None = None,
-               max_correction_days: int = 15) -> WorkflowDefinition:
+               max_correction_days: int = 15, convenience_required: bool = True,
+               reasons_days: int = REASONS_DAYS) -> WorkflowDefinition:
     """The disclosure request definition.
 
     ``fee_pauses_reply``: whether the time from fee notice to payment is left out of the reply
@@ -213,6 +268,10 @@ def definition(version: int = 1, *, fee_pauses_reply: bool = True,
     national guidance: generally at most 15 working days), 1 to 60.
     ``waiting_field`` (a setting, not a parameter) names the data field listing the notices
     whose receipt is awaited, for worklists to show.
+    ``convenience_required``: whether the four cases of the source document (does not exist,
+    not held, must be newly made, still unclear after correction) must carry a convenience
+    reply (便民答复); off follows the source's "视情". ``reasons_days``: the working days the
+    applicant has to give reasons (条例 35), after which ``reasons_lapsed`` records none given.
     """
     if not 1 <= max_correction_days <= MAX_CORRECTION_PERIOD_DAYS:
         raise ValueError(f"max_correction_days must be 1 to {MAX_CORRECTION_PERIOD_DAYS}, "
@@ -220,12 +279,19 @@ def definition(version: int = 1, *, fee_pauses_reply: bool = True,
     settings: dict[str, object] = {"fee_pauses_reply": fee_pauses_reply,
                                    "label_field": "register_number",
                                    "max_correction_days": max_correction_days,
-                                   "waiting_field": "awaiting_receipt"}
+                                   "waiting_field": "awaiting_receipt",
+                                   "convenience_required": convenience_required,
+                                   "reasons_days": reasons_days}
     if register_number_template:
         settings["register_number_template"] = validate_template(register_number_template)
+    transitions = _transitions(fee_pauses_reply)
+    if not convenience_required:
+        transitions = tuple(map(_convenience_optional, transitions))
     return WorkflowDefinition(
         name=NAME, version=version, title=Title("依申请公开", "Disclosure request"),
-        states=STATES, transitions=_transitions(fee_pauses_reply), clocks=CLOCKS,
-        roles=(REGISTRAR, HANDLER, OFFICE_HEAD, LEADER, APPLICANT), start_trigger="register",
+        states=STATES, transitions=transitions,
+        clocks=(*CLOCKS, replace(REASONS_CLOCK, length=reasons_days)),
+        roles=(REGISTRAR, HANDLER, OFFICE_HEAD, LEADER, APPLICANT, SECRECY_REVIEWER),
+        start_trigger="register",
         description="依申请公开办理流程 (source document 四(一); 条例 29–45).",
         settings=settings)

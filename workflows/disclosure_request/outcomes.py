@@ -20,6 +20,7 @@ from types import MappingProxyType
 
 __all__ = [
     "GROUPS",
+    "NOT_HELD_REASONS",
     "OUTCOMES",
     "OUTCOMES_BY_CODE",
     "OUTCOME_CODES",
@@ -98,7 +99,7 @@ class Outcome:
       (条例 36(3), 37; the grounds of 条例 14–16).
     - ``requires_convenience``: the reply must carry convenience content (便民答复; source document
       四(二): information does not exist, is not held, must be newly made, or stays unclear after
-      correction).
+      correction); by default, unless the definition's ``convenience_required`` is off (视情).
     - ``requires_prior_correction``: only possible after the applicant was asked to correct the
       request (补正, 条例 30).
     - ``system_only``: set by the workflow when a period lapses, never proposed by staff.
@@ -303,8 +304,41 @@ PROPOSAL_FIELDS: tuple[str, ...] = (
     "convenience",
     "withheld_parts",
     "public_interest",
+    "not_held_reason",
+    "search_record",
 )
 """The proposal fields :func:`proposal_problems` may report on."""
+
+NOT_HELD_REASONS: tuple[str, ...] = ("does_not_exist", "not_this_agency")
+"""Why the agency does not hold the information (``unavailable.not_held``): it does not exist
+(条例 36(4): the agency shows where and how it searched, ``search_record``), or it is another
+agency's (条例 36(5): name the responsible agency where it can be determined)."""
+
+
+def _not_held_problems(code: str, reason: str | None, search_record: str | None
+                       ) -> dict[str, list[str]]:
+    """The 条例 36(4)/(5) checks of ``unavailable.not_held``: which of the two, and for
+    ``does_not_exist`` the record of the search."""
+    problems: dict[str, list[str]] = {}
+    if code != "unavailable.not_held":
+        if reason is not None:
+            problems["not_held_reason"] = [f"a reason for not holding applies to "
+                                           f"unavailable.not_held only, not {code}"]
+        if not _blank(search_record):
+            problems["search_record"] = [f"a search record applies to unavailable.not_held "
+                                         f"(does_not_exist) only, not {code}"]
+        return problems
+    if reason not in NOT_HELD_REASONS:
+        problems["not_held_reason"] = [
+            "unavailable.not_held needs not_held_reason: does_not_exist (条例 36(4)) or "
+            "not_this_agency (条例 36(5))"]
+    elif reason == "does_not_exist" and _blank(search_record):
+        problems["search_record"] = ["does_not_exist needs search_record: where and how the "
+                                     "agency searched (条例 36(4))"]
+    elif reason == "not_this_agency" and not _blank(search_record):
+        problems["search_record"] = ["a search record goes with does_not_exist (条例 36(4)), "
+                                     "not with not_this_agency"]
+    return problems
 
 
 def proposal_problems(
@@ -314,11 +348,17 @@ def proposal_problems(
     withheld_parts: Sequence[str] | None = None,
     *,
     public_interest: str | None = None,
+    not_held_reason: str | None = None,
+    search_record: str | None = None,
+    convenience_required: bool = True,
 ) -> dict[str, list[str]]:
     """The problems of :func:`check_proposal`, keyed by the field each one is about.
 
     Only fields with problems appear; the keys are from :data:`PROPOSAL_FIELDS`. Each problem
-    depends on the outcome and on its own field alone, so a form can show it next to the field.
+    depends on the outcome and on its own field alone (``search_record`` also on
+    ``not_held_reason``), so a form can show it next to the field. ``convenience_required``
+    off (the definition setting of the same name) follows the source document's "视情": the
+    convenience reply is then the agency's choice.
     """
     chosen = outcome_code if isinstance(outcome_code, Outcome) else outcome(outcome_code)
     code = chosen.code
@@ -337,10 +377,13 @@ def proposal_problems(
         add("withheld_parts", "partially_disclosed needs the withheld parts (区分处理, 条例 37)")
     if has_parts and not is_partial:
         add("withheld_parts", f"withheld parts only apply to partially_disclosed, not {code}")
-    if chosen.requires_convenience and _blank(convenience):
+    if convenience_required and chosen.requires_convenience and _blank(convenience):
         add("convenience", f"{code} needs convenience reply content (便民答复, source 四(二))")
     if not _blank(public_interest) and chosen.group not in _DISCLOSING:
         add("public_interest", f"a public-interest finding (条例 15, 32) cannot support {code}")
+    for field, messages in _not_held_problems(code, not_held_reason, search_record).items():
+        for message in messages:
+            add(field, message)
     return problems
 
 
@@ -351,6 +394,9 @@ def check_proposal(
     withheld_parts: Sequence[str] | None = None,
     *,
     public_interest: str | None = None,
+    not_held_reason: str | None = None,
+    search_record: str | None = None,
+    convenience_required: bool = True,
 ) -> list[str]:
     """Return the problems of a proposed outcome that need nothing but the proposal itself.
 
@@ -361,13 +407,17 @@ def check_proposal(
     - what is withheld needs its legal basis (条例 36(3), 37; grounds of 条例 14–16);
     - partial disclosure names the withheld parts (区分处理, 条例 37), and only it does;
     - the ``unavailable.*`` outcomes carry convenience content (便民答复, source document 四(二));
-    - a public-interest finding (条例 15, 32) only supports disclosing.
+    - a public-interest finding (条例 15, 32) only supports disclosing;
+    - ``unavailable.not_held`` says why: ``does_not_exist`` with the ``search_record`` (条例
+      36(4)) or ``not_this_agency`` (条例 36(5)); neither field fits another outcome.
 
     Rules that depend on the request's history (e.g. ``unavailable.unclear_after_correction``
     only after a correction, or a third party's objection) are the workflow's guards.
     Raises :class:`UnknownOutcome` for a code not in the catalogue.
     """
     by_field = proposal_problems(
-        outcome_code, legal_basis, convenience, withheld_parts, public_interest=public_interest
+        outcome_code, legal_basis, convenience, withheld_parts, public_interest=public_interest,
+        not_held_reason=not_held_reason, search_record=search_record,
+        convenience_required=convenience_required,
     )
     return [message for field in PROPOSAL_FIELDS for message in by_field.get(field, [])]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from engine import Registry, TransitionContext
+from engine import GuardRejected, Registry, TransitionContext
 from workflows.common.numbering import next_number
 from workflows.disclosure_request.consultation_record import standing_objections
 from workflows.disclosure_request.definition import NAME
@@ -26,6 +26,8 @@ LAPSE_OUTCOMES = {
     "withdraw": "other.other",
 }
 DISCLOSING = (OutcomeGroup.DISCLOSED, OutcomeGroup.PARTIALLY_DISCLOSED)
+FINAL_OUTCOME = f"{NAME}.set_outcome"
+"""The rule a :class:`GuardRejected` names when something would rewrite a replied outcome."""
 
 
 @guard("correction_once")
@@ -87,8 +89,14 @@ def reasons_found_reasonable(ctx: TransitionContext) -> str | None:
 
 @guard("extend_once_before_deadline")
 def extend_once_before_deadline(ctx: TransitionContext) -> str | None:
-    """条例 33: the reply period may be extended once, before it runs out."""
-    if "extension" in ctx.instance_data:
+    """条例 33: the reply period may be extended once, before it runs out.
+
+    Once per reply period: the reply clock's record counts the extensions of the period it
+    holds, and a correction that restarts the period (条例 30) starts a fresh record, so one
+    extension is allowed again and an earlier one no longer counts.
+    """
+    record = ctx.clock_records.get("reply")
+    if record is not None and record.extensions:
         return "the reply period has already been extended once (条例 33)"
     reply = ctx.deadlines.get("reply")
     told = date.fromisoformat(ctx.data["notified_on"])
@@ -120,7 +128,16 @@ def note_correction_timing(ctx: TransitionContext) -> dict[str, Any]:
 @action("set_outcome")
 def set_outcome(ctx: TransitionContext) -> dict[str, Any]:
     """The request's outcome: given with the reply, approved from the proposal, or set by a
-    lapse or a withdrawal."""
+    lapse or a withdrawal.
+
+    Once the reply is made its outcome is the request's final result, the one table 三 of the
+    annual report counts: whatever comes later never rewrites it (:class:`GuardRejected`,
+    nothing written).
+    """
+    if "reply" in ctx.instance_data and "outcome" in ctx.instance_data:
+        raise GuardRejected(ctx.instance_id, ctx.state or "-", ctx.trigger, FINAL_OUTCOME,
+                            f"the request was replied with {ctx.instance_data['outcome']}, its "
+                            "final result (table 三); it cannot be rewritten")
     if ctx.trigger in LAPSE_OUTCOMES:
         return {"outcome": LAPSE_OUTCOMES[ctx.trigger]}
     if "outcome" in ctx.data:

@@ -31,11 +31,15 @@ from .consultation import (
     ReceiveOpinionsData,
 )
 from .decision import (
+    MAX_EXTENSION_DAYS,
     ApproveData,
     ExtendData,
+    NotHeldReason,
     ProposeData,
+    ProposeDataConvenienceOptional,
     ReplyData,
     ReplyOnTheSpotData,
+    ReplyOnTheSpotDataConvenienceOptional,
     ReturnForRevisionData,
     ServeData,
     ServiceMethod,
@@ -56,9 +60,18 @@ from .request import (
     RequestCorrectionData,
     SetReplyPeriodData,
 )
+from .review import (
+    ReasonsLapsedData,
+    ReceiveDeterminationData,
+    ReferForDeterminationData,
+    ReviewConfidentialityData,
+    ReviewResult,
+)
 
 __all__ = [
+    "CONVENIENCE_OPTIONAL_MODELS",
     "MAX_CORRECTION_PERIOD_DAYS",
+    "MAX_EXTENSION_DAYS",
     "MODELS",
     "Applicant",
     "ApplicantType",
@@ -73,22 +86,30 @@ __all__ = [
     "FeeLapsedData",
     "FeeMethod",
     "Notice",
+    "NotHeldReason",
     "NotifyFeeData",
     "Opinion",
     "Party",
     "PartyDay",
     "PartyKind",
     "ProposeData",
+    "ProposeDataConvenienceOptional",
+    "ReasonsLapsedData",
     "ReceiveCorrectionData",
+    "ReceiveDeterminationData",
     "ReceiveOpinionsData",
     "ReceiveReasonsData",
     "ReceivePaymentData",
     "RecordReceiptData",
+    "ReferForDeterminationData",
     "RegisterData",
     "ReplyData",
     "ReplyOnTheSpotData",
+    "ReplyOnTheSpotDataConvenienceOptional",
     "RequestCorrectionData",
     "ReturnForRevisionData",
+    "ReviewConfidentialityData",
+    "ReviewResult",
     "ServeData",
     "ServiceMethod",
     "SetReplyPeriodData",
@@ -121,8 +142,19 @@ MODELS: dict[str, type[BaseModel]] = {
     "correction_lapsed": CorrectionLapsedData,
     "fee_lapsed": FeeLapsedData,
     "record_receipt": RecordReceiptData,
+    "review_confidentiality": ReviewConfidentialityData,
+    "refer_for_determination": ReferForDeterminationData,
+    "receive_determination": ReceiveDeterminationData,
+    "reasons_lapsed": ReasonsLapsedData,
 }
 """The data model of each trigger, by trigger name."""
+
+CONVENIENCE_OPTIONAL_MODELS: dict[str, type[BaseModel]] = {
+    "propose_convenience_optional": ProposeDataConvenienceOptional,
+    "reply_on_the_spot_convenience_optional": ReplyOnTheSpotDataConvenienceOptional,
+}
+"""The models a definition with ``convenience_required`` off names instead (便民答复 视情), by
+the name they are registered under."""
 
 
 def validate_trigger_data(trigger: str, data: Mapping[str, Any] | None = None) -> BaseModel:

@@ -3,23 +3,43 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
+    BeforeValidator,
     Field,
     ValidationInfo,
     field_validator,
 )
 
-from workflows.common.fields import Date, OptionalText, Text, TriggerData
+from workflows.common.fields import Date, OptionalText, Text, TriggerData, not_a_bool
 
 from ..outcomes import Outcome, outcome, proposal_problems
 
-_CHECKED_PROPOSAL_FIELDS = ("legal_basis", "convenience", "withheld_parts", "public_interest")
+_CHECKED_PROPOSAL_FIELDS = ("legal_basis", "convenience", "withheld_parts", "public_interest",
+                            "not_held_reason", "search_record")
+
+MAX_EXTENSION_DAYS = 20
+"""条例 33: the reply period is extended by at most ("最长不得超过") 20 working days."""
+
+
+class NotHeldReason(StrEnum):
+    """Why the agency does not hold the information (``unavailable.not_held``)."""
+
+    DOES_NOT_EXIST = "does_not_exist"
+    """条例 36(4): the information does not exist (the agency shows how it searched)."""
+    NOT_THIS_AGENCY = "not_this_agency"
+    """条例 36(5): another agency's information (named where it can be determined)."""
 
 
 class _ProposalFields(TriggerData):
-    """The fields of a proposed outcome, checked with :func:`outcomes.proposal_problems`."""
+    """The fields of a proposed outcome, checked with :func:`outcomes.proposal_problems`.
+
+    ``CONVENIENCE_REQUIRED`` is the definition setting ``convenience_required`` the model
+    serves (a definition with the setting off names the ``*_convenience_optional`` models).
+    """
+
+    CONVENIENCE_REQUIRED: ClassVar[bool] = True
 
     outcome: Text
     reasons: Text
@@ -28,6 +48,8 @@ class _ProposalFields(TriggerData):
     responsible_agency: OptionalText = None
     withheld_parts: tuple[Text, ...] = Field(default=(), validate_default=True)
     public_interest: OptionalText = Field(default=None, validate_default=True)
+    not_held_reason: NotHeldReason | None = Field(default=None, validate_default=True)
+    search_record: OptionalText = Field(default=None, validate_default=True)
 
     @field_validator("outcome")
     @classmethod
@@ -46,7 +68,11 @@ class _ProposalFields(TriggerData):
         field = info.field_name
         if field is None:
             return value
-        problems = proposal_problems(code, **{field: value}).get(field)
+        given = {field: value}
+        if field == "search_record":
+            given["not_held_reason"] = info.data.get("not_held_reason")
+        problems = proposal_problems(code, **given,
+                                     convenience_required=cls.CONVENIENCE_REQUIRED).get(field)
         if problems:
             raise ValueError("; ".join(problems))
         return value
@@ -62,9 +88,12 @@ class ProposeData(_ProposalFields):
 
     Withheld outcomes need ``legal_basis`` (条例 36(3)); partial disclosure needs
     ``withheld_parts`` and ``legal_basis`` (条例 37); ``unavailable.*`` needs ``convenience``
-    (便民答复); ``responsible_agency`` names the holder for ``unavailable.not_held`` where known
-    (条例 36(5)); ``public_interest`` records a finding that withholding would seriously harm the
-    public interest (条例 15, 32).
+    (便民答复, unless the definition's ``convenience_required`` is off); ``unavailable.not_held``
+    needs ``not_held_reason``: ``does_not_exist`` with ``search_record`` (条例 36(4)) or
+    ``not_this_agency``, naming the holder in ``responsible_agency`` where it can be determined
+    (条例 36(5)); disclosing needs a confidentiality review on record first (条例 17, the
+    workflow's guard); ``public_interest`` records a finding that withholding would seriously
+    harm the public interest (条例 15, 32).
     """
 
 
@@ -84,11 +113,14 @@ class ExtendData(TriggerData):
     """延期答复 — extend the reply period once, by at most 20 working days (条例 33).
 
     Needs the consent of the head of the disclosure office, a reason, and the date the applicant
-    was told.
+    was told. ``days``: the working days added, 1 to 20 ("最长不得超过二十个工作日"), 20 unless
+    the agency needs fewer.
     """
 
     reason: Text
     notified_on: Date
+    days: Annotated[int, BeforeValidator(not_a_bool),
+                    Field(ge=1, le=MAX_EXTENSION_DAYS)] = MAX_EXTENSION_DAYS
 
 
 class ReplyData(TriggerData):
@@ -105,9 +137,22 @@ class ReplyData(TriggerData):
 
 
 class ReplyOnTheSpotData(_ProposalFields):
-    """当场答复 — a reply given on the spot, with its outcome (条例 33 first paragraph)."""
+    """当场答复 — a reply given on the spot, with its outcome (条例 33 first paragraph); dated on
+    the day the request was received (当场), which the workflow's guard checks."""
 
     replied_on: Date
+
+
+class ProposeDataConvenienceOptional(ProposeData):
+    """:class:`ProposeData` for a definition whose ``convenience_required`` is off (视情)."""
+
+    CONVENIENCE_REQUIRED: ClassVar[bool] = False
+
+
+class ReplyOnTheSpotDataConvenienceOptional(ReplyOnTheSpotData):
+    """:class:`ReplyOnTheSpotData` for a definition whose ``convenience_required`` is off."""
+
+    CONVENIENCE_REQUIRED: ClassVar[bool] = False
 
 
 class ServiceMethod(StrEnum):

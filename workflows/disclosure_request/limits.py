@@ -1,0 +1,56 @@
+"""Limits of the law on replying: on-the-spot replies, extensions (条例 33), the applicant's period
+for reasons (条例 35), and the final outcome (table 三 counts the final result).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine import Registry, TransitionContext
+from workflows.disclosure_request.definition import NAME
+
+rules = Registry(prefix=NAME)
+guard, action = rules.guard, rules.action
+
+NO_REASONS = "no reasons given"
+"""What a lapsed period for reasons records (条例 35)."""
+
+
+@guard("on_the_spot_on_receipt_day")
+def on_the_spot_on_receipt_day(ctx: TransitionContext) -> str | None:
+    """条例 33 first paragraph: a reply on the spot (当场答复) is given the day the request is
+    received; any later reply is a written reply within the reply period."""
+    received = ctx.instance_data["received_on"]
+    if ctx.data["replied_on"] != received:
+        return (f"a reply on the spot is dated on the day of receipt, {received}, not "
+                f"{ctx.data['replied_on']} (当场答复, 条例 33)")
+    return None
+
+
+@guard("reasons_period_over")
+def reasons_period_over(ctx: TransitionContext) -> str | None:
+    """条例 35: no reasons given is recorded only once the period for them has run out."""
+    period = ctx.deadlines.get("reasons")
+    if period is not None and period.due_date is not None and not period.overdue:
+        return f"the applicant may give reasons until {period.due_date} (条例 35)"
+    return None
+
+
+@action("note_no_reasons")
+def note_no_reasons(ctx: TransitionContext) -> dict[str, Any]:
+    """条例 35: no reasons within the period counts as no good reason: on record, it allows
+    ``not_processed.excessive`` (and no longer period under 条例 35)."""
+    on = ctx.data.get("on") or ctx.today.isoformat()
+    return {"reasons": {"given": False, "reasonable": False, "lapsed_on": on,
+                        "explanation": NO_REASONS}}
+
+
+@action("record_extension")
+def record_extension(ctx: TransitionContext) -> dict[str, Any]:
+    """条例 33: every extension stays on record (``extensions``), with the start of the reply
+    period it extended; after a correction restarts the period (条例 30) an earlier extension no
+    longer counts, and the reply clock's record no longer holds it."""
+    reply = ctx.clock_records.get("reply")
+    started = reply.started_on.isoformat() if reply and reply.started_on else None
+    entry = {**ctx.data, "reply_period_started_on": started}
+    return {"extensions": [*ctx.instance_data.get("extensions", ()), entry]}
