@@ -21,6 +21,7 @@ from calendars.errors import (
     ScheduleFileError,
 )
 from calendars.official import official_schedules
+from calendars.provisional import can_compute, provisional_schedule
 from calendars.schedule import Schedule
 from calendars.schedule_files import load_schedule_file
 
@@ -76,14 +77,16 @@ def check(files: tuple[Path, ...]) -> None:
     """Validate schedule FILES (one TOML file per year); exit 1 if any has a problem.
 
     A file with ``extends = "national"`` is also checked against the national schedule of its
-    year: a whole-year file among FILES, else the packaged one.
+    year: a whole-year file among FILES, else the packaged one, else the provisional one
+    (statutory holidays of the 放假办法, as ``--provisional`` answers), which the output says.
+    Every problem of a file is reported at once.
     """
     national: dict[int, Schedule] = dict(official_schedules())
     failed = 0
     ordered = sorted(files, key=_extends_national)  # whole-year files first
     for path in ordered:
         try:
-            schedule = load_schedule_file(path, national=national.get)
+            schedule = load_schedule_file(path, national=lambda year: _national(national, year))
         except ScheduleFileError as exc:
             failed += 1
             click.echo(f"error: {exc}", err=True)
@@ -93,6 +96,14 @@ def check(files: tuple[Path, ...]) -> None:
         click.echo(f"ok: {path}: {_summary(schedule, national)}")
     if failed:
         raise SystemExit(1)
+
+
+def _national(national: Mapping[int, Schedule], year: int) -> Schedule | None:
+    """The national schedule of `year` a local file is checked against, or None."""
+    schedule = national.get(year)
+    if schedule is None and can_compute(year):
+        schedule = provisional_schedule(year)
+    return schedule
 
 
 def _extends_national(path: Path) -> bool:
@@ -109,11 +120,16 @@ def _summary(schedule: Schedule, national: Mapping[int, Schedule]) -> str:
     )
     if schedule.extends is None:
         return f"{schedule.year}, {counts}"
-    against = (
-        "checked against the national schedule"
-        if schedule.year in national
-        else f"no national schedule for {schedule.year} to check against"
-    )
+    base = _national(national, schedule.year)
+    if base is None:
+        against = f"no national schedule for {schedule.year} to check against"
+    elif base.provisional:
+        against = (
+            f"no official national schedule for {schedule.year}: checked against the "
+            "provisional one (statutory holidays of the 放假办法, as --provisional answers)"
+        )
+    else:
+        against = "checked against the national schedule"
     return f"{schedule.year}, adds to the national schedule: {counts}; {against}"
 
 

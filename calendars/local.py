@@ -17,11 +17,18 @@ def extension_problems(national: Schedule, local: Schedule) -> list[ScheduleProb
 
     A statutory day off of all citizens (第二条, 第三条) stays off; a local day off may fall on a
     national make-up working day (the local festival wins there) or on a national day off
-    (nothing changes).
+    (nothing changes). Against a provisional national schedule (a year without an official
+    one) the problem says so.
     """
+    what = (
+        f"a provisional national day off (no official schedule for {national.year}; checked "
+        "against the statutory holidays)"
+        if national.provisional
+        else "a national day off"
+    )
     return [
         ScheduleProblem(
-            f"a local make-up working day on a national day off ({national.holidays[day]}, "
+            f"a local make-up working day on {what} ({national.holidays[day]}, "
             f"{national.source})",
             day.isoformat(),
         )

@@ -29,7 +29,10 @@ class ScheduleSources:
     def __init__(self, files: Mapping[Path, Schedule], provisional: bool) -> None:
         """`files` by path; those that extend the national schedule are kept apart (`local`).
 
-        Raises `ScheduleFileError` for a local file that conflicts with an official schedule.
+        Raises `ScheduleFileError` for a local file that conflicts with the national schedule of
+        its year in this mode (official, else provisional when asked for), here rather than on a
+        later query: the error names the file and every conflict in it (the first such file by
+        year).
         """
         self.paths: Mapping[Path, Schedule] = MappingProxyType(dict(files))
         self.files: Mapping[int, Schedule] = MappingProxyType(
@@ -43,8 +46,8 @@ class ScheduleSources:
         self.official_years = frozenset(self.packaged) | frozenset(self.files)
         self._sorted_official = sorted(self.official_years)
         self._extended: dict[int, Schedule] = {}
-        for year in self.local:
-            national = self.official(year)
+        for year in sorted(self.local):
+            national = self.national(year)
             if national is not None:
                 self._extend(year, national)
 
@@ -55,11 +58,16 @@ class ScheduleSources:
         """The year's national schedule from a file or the packaged data, or None."""
         return self.files.get(year) or self.packaged.get(year)
 
-    def schedule_of(self, year: int) -> Schedule | None:
-        """The schedule that answers for `year` in this mode, or None if none does."""
+    def national(self, year: int) -> Schedule | None:
+        """The national schedule answering for `year` in this mode (before local days), or None."""
         schedule = self.official(year)
         if schedule is None and self.provisional and can_compute(year):
             schedule = provisional_schedule(year)
+        return schedule
+
+    def schedule_of(self, year: int) -> Schedule | None:
+        """The schedule that answers for `year` in this mode, or None if none does."""
+        schedule = self.national(year)
         if schedule is None or year not in self.local:
             return schedule
         return self._extended.get(year) or self._extend(year, schedule)

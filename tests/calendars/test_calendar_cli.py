@@ -138,5 +138,27 @@ def test_check_a_local_file_against_a_national_file_given_with_it(
     assert result.exit_code == 1
     assert "2027-02-06" in result.output and "national day off" in result.output
     alone = runner.invoke(calendar_group, ["check", str(local)])
-    assert alone.exit_code == 0, alone.output
-    assert "no national schedule for 2027" in alone.output
+    assert alone.exit_code == 1  # 2027-02-06 is 春节 in the provisional schedule too
+    assert "2027-02-06" in alone.output and "provisional national day off" in alone.output
+
+
+def test_check_a_local_file_against_the_provisional_schedule(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """No notice for 2027: checked against the statutory holidays, every problem at once
+    (春节 Sat 2027-02-06 and 劳动节 Sat 2027-05-01 worked locally, one on a Monday)."""
+    bad = _local(tmp_path / "bad.toml", 2027, '"2027-03-18"',
+                 '"2027-02-06", "2027-05-01", "2027-03-22"')
+    result = runner.invoke(calendar_group, ["check", str(bad)])
+    assert result.exit_code == 1
+    assert "3 problems" in result.output
+    for what in ("2027-02-06", "2027-05-01", "provisional national day off", "2027-03-22"):
+        assert what in result.output
+    good = _local(tmp_path / "good.toml", 2027, '"2027-03-18"', '"2027-03-20"')
+    ok = runner.invoke(calendar_group, ["check", str(good)])
+    assert ok.exit_code == 0, ok.output
+    assert "checked against the provisional one" in ok.output
+    far = _local(tmp_path / "far.toml", 2100, '"2100-03-18"', '"2100-03-20"')
+    beyond = runner.invoke(calendar_group, ["check", str(far)])
+    assert beyond.exit_code == 0, beyond.output
+    assert "no national schedule for 2100 to check against" in beyond.output

@@ -89,6 +89,23 @@ def test_local_days_on_a_provisional_year(tmp_path: Path) -> None:
         strict.is_working_day(dt.date(2027, 3, 18))
 
 
+def test_a_local_file_conflicting_with_the_provisional_year_is_refused_at_construction(
+    tmp_path: Path,
+) -> None:
+    """Local make-up working days on 春节 (Sat 2027-02-06) and 劳动节 (Sat 2027-05-01), days
+    off of the provisional 2027: ChinaCalendar(provisional=True) refuses the file at once."""
+    path = write_local(tmp_path, 2027, {"地方节日": ["2027-03-18"]},
+                       {"地方调休": ["2027-02-06", "2027-05-01"]})
+    with pytest.raises(ScheduleFileError) as info:
+        ChinaCalendar(schedule_files=[path], provisional=True)
+    assert info.value.path == path
+    assert [p.date for p in info.value.problems] == ["2027-02-06", "2027-05-01"]
+    assert "provisional national day off" in str(info.value)
+    strict = ChinaCalendar(schedule_files=[path])  # strict: no national 2027 to conflict with
+    with pytest.raises(CalendarDataMissing, match="2027"):
+        strict.is_working_day(dt.date(2027, 3, 18))
+
+
 def test_local_days_on_a_national_file(tmp_path: Path, write_schedule: WriteSchedule) -> None:
     national = write_schedule(2027, holidays={"春节": ["2027-02-05", "2027-02-08"]},
                               workdays={"春节调休": ["2027-02-20"]})
