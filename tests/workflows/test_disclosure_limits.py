@@ -84,7 +84,8 @@ def test_a_reply_on_the_spot_is_dated_on_the_day_of_receipt(shared_db: str) -> N
     assert "2025-11-03" in error.reason
     on_time = Story(shared_db, "2025-11-03")
     on_time.fire("reply_on_the_spot", "2025-11-03")
-    assert (on_time.now.state, on_time.now.data["outcome"]) == ("replied", "disclosed")
+    assert (on_time.now.state, on_time.now.data["outcome"]) == (
+        "replied", "not_processed.publication")
 
 
 # 条例 36(4), 36(5): information not held -------------------------------------------------------

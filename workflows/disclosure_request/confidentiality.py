@@ -2,10 +2,11 @@
 on request is checked for secrets first.
 
 A proposal to disclose (``disclosed``, ``partially_disclosed``) needs a review on record that
-found the information clear, made after the proposal was last returned for revision: a revision
-may change what is disclosed, so a review of the earlier text no longer covers it. Where the agency
-cannot decide, it refers the question to the competent department or the secrecy authority and
-waits; the answer is the review from then on. Earlier reviews stay in the request's history.
+found the information clear, made after the proposal was last returned for revision and after
+the applicant's latest correction: either may change what is disclosed, so a review of the
+earlier text no longer covers it. Where the agency cannot decide, it refers the question to the
+competent department or the secrecy authority and waits; the answer is the review from then
+on. Earlier reviews stay in the request's history.
 """
 
 from __future__ import annotations
@@ -25,13 +26,14 @@ REVIEW = "confidentiality_review"
 """The instance-data key of the review in force: ``result``, ``reviewed_on``, ``notes``, ``by``
 (``reviewer`` or ``determination``) and ``after_revision`` (the revisions it follows)."""
 REVISIONS = "revisions"
-"""The instance-data key counting the proposal's returns for revision."""
+"""The instance-data key counting the revisions: the proposal's returns for revision and the
+applicant's corrections received (条例 30), each of which may change what is disclosed."""
 
 
 @guard("confidentiality_reviewed")
 def confidentiality_reviewed(ctx: TransitionContext) -> str | None:
     """条例 17: a proposal to disclose needs a confidentiality review on record that found the
-    information clear, made after the latest revision (先审查、后公开)."""
+    information clear, made after the latest revision or correction (先审查、后公开)."""
     chosen = outcome(ctx.data["outcome"])
     if chosen.group not in DISCLOSING:
         return None
@@ -41,7 +43,8 @@ def confidentiality_reviewed(ctx: TransitionContext) -> str | None:
                 "(保密审查, 条例 17: 先审查、后公开)")
     if review["after_revision"] != ctx.instance_data.get(REVISIONS, 0):
         return (f"the confidentiality review of {review['reviewed_on']} was made before the "
-                "latest revision; the revised proposal needs a new review (条例 17)")
+                "latest revision or correction; the revised request needs a new review "
+                "(条例 17)")
     if review["result"] != "clear":
         return (f"the confidentiality review of {review['reviewed_on']} found that the "
                 f"information must be withheld; {chosen.code} cannot be proposed (条例 17)")
@@ -51,7 +54,8 @@ def confidentiality_reviewed(ctx: TransitionContext) -> str | None:
 @guard("review_dated")
 def review_dated(ctx: TransitionContext) -> str | None:
     """A review or a referral is dated between the request's receipt (条例 31) and today: it
-    records what happened, and a review cannot come before what it reviews."""
+    records what happened, and a review cannot come before what it reviews. A determination is
+    not received before the referral it answers was made (条例 17)."""
     field = next(f for f in ("reviewed_on", "referred_on", "received_on") if f in ctx.data)
     day = date.fromisoformat(ctx.data[field])
     received = date.fromisoformat(ctx.instance_data["received_on"])
@@ -59,6 +63,11 @@ def review_dated(ctx: TransitionContext) -> str | None:
         return f"{field} {day} is after today ({ctx.today})"
     if day < received:
         return f"{field} {day} is before the request was received ({received})"
+    referral = ctx.instance_data.get("determination_referral") if ctx.state == (
+        "awaiting_determination") else None
+    if referral and day < date.fromisoformat(referral["referred_on"]):
+        return (f"{field} {day} is before the referral it answers, made on "
+                f"{referral['referred_on']} (条例 17)")
     return None
 
 
@@ -86,6 +95,6 @@ def record_determination(ctx: TransitionContext) -> dict[str, Any]:
 
 @action("count_revision")
 def count_revision(ctx: TransitionContext) -> dict[str, Any]:
-    """A return for revision may change what is disclosed: reviews before it no longer cover
-    the proposal (条例 17)."""
+    """A return for revision, or a correction received from the applicant (条例 30), may change
+    what is disclosed: reviews before it no longer cover the proposal (条例 17)."""
     return {REVISIONS: ctx.instance_data.get(REVISIONS, 0) + 1}

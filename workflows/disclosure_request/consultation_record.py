@@ -29,6 +29,7 @@ __all__ = [
     "current_round",
     "new_round",
     "open_parties",
+    "recorded_kinds",
     "party_entry",
     "standing_objections",
     "with_answers",
@@ -114,19 +115,23 @@ def with_receipt(data: Mapping[str, Any], party: str, received_on: str
     return _replace_round(data, _updated(round_, party, received_on=received_on))
 
 
+def recorded_kinds(data: Mapping[str, Any]) -> dict[str, str]:
+    """Each party ever consulted, with the kind (third party or agency) it was consulted as."""
+    return {p["name"]: p["kind"] for round_ in data.get(RECORD) or () for p in round_["parties"]}
+
+
 def standing_objections(data: Mapping[str, Any]) -> list[str]:
     """Third parties whose latest answer, over every round, objects with good reason (条例 32).
 
     A later round adds to the record and never erases an earlier objection: silence in it, or
     not being consulted again, leaves the objection standing; only the party's own later answer
-    replaces it.
+    replaces it. Each answer is judged by the kind of its own round, so a well-founded objection
+    given as a third party counts whatever a later round says.
     """
-    latest: dict[str, Mapping[str, Any]] = {}
-    kinds: dict[str, str] = {}
+    latest: dict[str, tuple[str, Mapping[str, Any]]] = {}
     for round_ in data.get(RECORD) or ():
         for p in round_["parties"]:
-            kinds[p["name"]] = p["kind"]
             if "answer" in p:
-                latest[p["name"]] = p["answer"]
-    return [name for name, a in latest.items() if kinds[name] == "third_party"
+                latest[p["name"]] = (p["kind"], p["answer"])
+    return [name for name, (kind, a) in latest.items() if kind == "third_party"
             and not a["agrees"] and a.get("good_reason")]

@@ -113,7 +113,8 @@ def _transitions(fee_pauses_reply: bool) -> tuple[Transition, ...]:
           effects=(REPLY.start("received_on"), CORRECTION_NOTICE.start("received_on"))),
         t("reply_on_the_spot", "registered", "replied", REGISTRAR,
           ("当场答复", "Reply on the spot"),
-          guards=("on_the_spot_on_receipt_day", "unclear_only_after_correction"),
+          guards=("on_the_spot_on_receipt_day", "on_the_spot_not_disclosing",
+                  "unclear_only_after_correction"),
           data_key="reply", actions="set_outcome",
           effects=(REPLY.stop("replied_on"), CORRECTION_NOTICE.stop("replied_on"))),
         t("accept", "registered", "accepted", REGISTRAR, ("受理", "Accept"), merge_data=False),
@@ -135,7 +136,7 @@ def _transitions(fee_pauses_reply: bool) -> tuple[Transition, ...]:
         t("propose", "assigned", "leader_review", HANDLER, ("提出办理意见", "Propose"),
           guards=("unclear_only_after_correction", "third_party_objection",
                   "excessive_only_after_reasons", "confidentiality_reviewed"),
-          data_key="proposal"),
+          data_key="proposal", actions="note_proposed_on"),
         t("return_for_revision", "leader_review", "assigned", LEADER,
           ("退回修改", "Return for revision"), data_key="revision", actions="count_revision"),
         t("approve", "leader_review", "decided", LEADER, ("领导批示", "Approve"),
@@ -145,8 +146,10 @@ def _transitions(fee_pauses_reply: bool) -> tuple[Transition, ...]:
           actions="record_extension",
           effects=REPLY.extend(by=20, max_times=1, length_field="days")),
         t("reply", "decided", "replied", REGISTRAR, ("书面答复", "Reply"), data_key="reply",
-          guards="third_party_told_of_disclosure", effects=REPLY.stop("replied_on")),
-        t("serve", "replied", "closed", REGISTRAR, ("送达", "Serve"), data_key="service"),
+          guards=("third_party_told_of_disclosure", "third_party_notice_dated"),
+          effects=REPLY.stop("replied_on")),
+        t("serve", "replied", "closed", REGISTRAR, ("送达", "Serve"), guards="served_after_reply",
+          data_key="service"),
         t("withdraw", WITHDRAWABLE, "closed", (APPLICANT, REGISTRAR), ("撤回申请", "Withdraw"),
           data_key="withdrawal", actions="set_outcome"),
         *_law_transitions(),
@@ -173,7 +176,7 @@ def _correction_transitions() -> tuple[Transition, ...]:
                    CORRECTION.pause("notified_on"))),
         t("receive_correction", "awaiting_correction", "accepted", REGISTRAR,
           ("收到补正", "Receive correction"), data_key="corrected",
-          actions="note_awaited_receipts",
+          actions=("note_awaited_receipts", "count_revision"),
           effects=(CORRECTION.stop("received_on"), REPLY.restart("received_on"))),
         t("correction_lapsed", "awaiting_correction", "closed", (SYSTEM, REGISTRAR),
           ("逾期未补正", "Correction lapsed"), guards="correction_period_over",
@@ -191,7 +194,8 @@ def _consultation_transitions() -> tuple[Transition, ...]:
     opinions, lapse = ("收到意见", "Receive opinions"), ("征求意见逾期", "Consultation lapsed")
     return (
         t("consult", "assigned", "consulting", HANDLER, ("征求意见", "Consult"),
-          data_key="consultation", actions="open_consultation",
+          guards="party_kinds_unchanged", data_key="consultation",
+          actions="open_consultation",
           effects=(REPLY.pause("sent_on"),
                    CONSULTATION_MEMBERS.start("on", key_field="party", each="letters"),
                    CONSULTATION_MEMBERS.pause("on", key_field="party",
@@ -271,11 +275,15 @@ def definition(version: int = 1, *, fee_pauses_reply: bool = True,
     ``convenience_required``: whether the four cases of the source document (does not exist,
     not held, must be newly made, still unclear after correction) must carry a convenience
     reply (便民答复); off follows the source's "视情". ``reasons_days``: the working days the
-    applicant has to give reasons (条例 35), after which ``reasons_lapsed`` records none given.
+    applicant has to give reasons (条例 35), after which ``reasons_lapsed`` records none given;
+    at least 1. Raises ``ValueError`` for a setting out of range.
     """
     if not 1 <= max_correction_days <= MAX_CORRECTION_PERIOD_DAYS:
         raise ValueError(f"max_correction_days must be 1 to {MAX_CORRECTION_PERIOD_DAYS}, "
                          f"got {max_correction_days}")
+    if isinstance(reasons_days, bool) or not isinstance(reasons_days, int) or reasons_days < 1:
+        raise ValueError(f"reasons_days must be a whole number of working days, at least 1 "
+                         f"(条例 35), got {reasons_days!r}")
     settings: dict[str, object] = {"fee_pauses_reply": fee_pauses_reply,
                                    "label_field": "register_number",
                                    "max_correction_days": max_correction_days,

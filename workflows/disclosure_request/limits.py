@@ -4,10 +4,12 @@ for reasons (条例 35), and the final outcome (table 三 counts the final resul
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from engine import Registry, TransitionContext
 from workflows.disclosure_request.definition import NAME
+from workflows.disclosure_request.outcomes import OutcomeGroup, outcome
 
 rules = Registry(prefix=NAME)
 guard, action = rules.guard, rules.action
@@ -24,6 +26,33 @@ def on_the_spot_on_receipt_day(ctx: TransitionContext) -> str | None:
     if ctx.data["replied_on"] != received:
         return (f"a reply on the spot is dated on the day of receipt, {received}, not "
                 f"{ctx.data['replied_on']} (当场答复, 条例 33)")
+    return None
+
+
+@guard("on_the_spot_not_disclosing")
+def on_the_spot_not_disclosing(ctx: TransitionContext) -> str | None:
+    """条例 17 (保密审查, 先审查后公开): what is disclosed on request is reviewed for secrets
+    first, and a review is only possible once the request is ``assigned``; a reply on the spot,
+    given in ``registered``, therefore cannot disclose (``disclosed``, ``partially_disclosed``).
+    It may still give any other outcome: not held (条例 36(4), 36(5)), not processed (条例 36(6),
+    39), and so on; disclosing goes through assignment, review and a written reply."""
+    chosen = outcome(ctx.data["outcome"])
+    if chosen.group in (OutcomeGroup.DISCLOSED, OutcomeGroup.PARTIALLY_DISCLOSED):
+        return (f"a reply on the spot cannot be {chosen.code}: disclosing needs a "
+                "confidentiality review first, made after assignment (条例 17: 先审查、后公开)")
+    return None
+
+
+@guard("served_after_reply")
+def served_after_reply(ctx: TransitionContext) -> str | None:
+    """Service (送达) delivers the reply made: it is dated neither before the reply's
+    ``replied_on`` nor after today (source document 四(一); 条例 36 书面答复)."""
+    served = date.fromisoformat(ctx.data["served_on"])
+    replied = date.fromisoformat(ctx.instance_data["reply"]["replied_on"])
+    if served > ctx.today:
+        return f"served_on {served} is after today ({ctx.today})"
+    if served < replied:
+        return f"served_on {served} is before the reply it delivers, replied on {replied}"
     return None
 
 

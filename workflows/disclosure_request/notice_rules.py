@@ -29,6 +29,7 @@ from workflows.disclosure_request.consultation_record import (
     new_round,
     open_parties,
     party_entry,
+    recorded_kinds,
     standing_objections,
     with_answers,
     with_receipt,
@@ -154,6 +155,20 @@ def record_receipt(ctx: TransitionContext) -> dict[str, Any]:
 
 # -- consultation (条例 32, 34) ----------
 
+@guard("party_kinds_unchanged")
+def party_kinds_unchanged(ctx: TransitionContext) -> str | None:
+    """条例 32 and 34 give a third party and a co-producing agency different rights (an objection
+    that blocks disclosure, or silence deemed consent): a party consulted again keeps the kind
+    it was first consulted as, so its earlier answers keep their meaning (条例 15, 32)."""
+    known = recorded_kinds(ctx.instance_data)
+    changed = [f"{p['name']} ({known[p['name']]}, not {p['kind']})" for p in ctx.data["parties"]
+               if p["name"] in known and known[p["name"]] != p["kind"]]
+    if changed:
+        return (f"already consulted as another kind: {', '.join(changed)}; a party keeps its "
+                "kind across rounds (条例 15, 32, 34)")
+    return None
+
+
 @action("open_consultation")
 def open_consultation(ctx: TransitionContext) -> dict[str, Any]:
     """A new round joins the record; earlier rounds and their answers stay (条例 32)."""
@@ -250,6 +265,35 @@ def third_party_told_of_disclosure(ctx: TransitionContext) -> str | None:
     return (f"disclosing over the objection of {', '.join(objecting)} on public-interest "
             "grounds needs the written notice to the third party: give third_party_notified_on "
             "(条例 32)")
+
+
+@action("note_proposed_on")
+def note_proposed_on(ctx: TransitionContext) -> dict[str, Any]:
+    """The day of the latest proposal: a public-interest finding in it (条例 15, 32) comes before
+    the written notice to the third party that it supports."""
+    return {"proposed_on": ctx.today.isoformat()}
+
+
+@guard("third_party_notice_dated")
+def third_party_notice_dated(ctx: TransitionContext) -> str | None:
+    """条例 15, 32: the written notice to the third party (``third_party_notified_on``) records
+    what happened: not after today, not before the request was received (条例 31), and not before
+    the proposal whose public-interest finding it tells of."""
+    given = ctx.data.get("third_party_notified_on")
+    if not given:
+        return None
+    day = date.fromisoformat(given)
+    received = date.fromisoformat(ctx.instance_data["received_on"])
+    proposed = ctx.instance_data.get("proposed_on")
+    if day > ctx.today:
+        return f"third_party_notified_on {day} is after today ({ctx.today})"
+    if day < received:
+        return (f"third_party_notified_on {day} is before the request was received "
+                f"({received}, 条例 31)")
+    if proposed and day < date.fromisoformat(proposed):
+        return (f"third_party_notified_on {day} is before the public-interest proposal of "
+                f"{proposed} it tells of (条例 15, 32)")
+    return None
 
 
 # -- fee (国办函〔2020〕109号) ----------

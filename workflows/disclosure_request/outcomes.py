@@ -306,6 +306,7 @@ PROPOSAL_FIELDS: tuple[str, ...] = (
     "public_interest",
     "not_held_reason",
     "search_record",
+    "responsible_agency",
 )
 """The proposal fields :func:`proposal_problems` may report on."""
 
@@ -315,10 +316,11 @@ NOT_HELD_REASONS: tuple[str, ...] = ("does_not_exist", "not_this_agency")
 agency's (条例 36(5): name the responsible agency where it can be determined)."""
 
 
-def _not_held_problems(code: str, reason: str | None, search_record: str | None
-                       ) -> dict[str, list[str]]:
-    """The 条例 36(4)/(5) checks of ``unavailable.not_held``: which of the two, and for
-    ``does_not_exist`` the record of the search."""
+def _not_held_problems(code: str, reason: str | None, search_record: str | None,
+                       responsible_agency: str | None = None) -> dict[str, list[str]]:
+    """The 条例 36(4)/(5) checks of ``unavailable.not_held``: which of the two, for
+    ``does_not_exist`` the record of the search, and for ``not_this_agency`` the responsible
+    agency; none of the three fields fits another outcome or the other reason."""
     problems: dict[str, list[str]] = {}
     if code != "unavailable.not_held":
         if reason is not None:
@@ -327,6 +329,10 @@ def _not_held_problems(code: str, reason: str | None, search_record: str | None
         if not _blank(search_record):
             problems["search_record"] = [f"a search record applies to unavailable.not_held "
                                          f"(does_not_exist) only, not {code}"]
+        if not _blank(responsible_agency):
+            problems["responsible_agency"] = [
+                f"a responsible agency applies to unavailable.not_held (not_this_agency, "
+                f"条例 36(5)) only, not {code}"]
         return problems
     if reason not in NOT_HELD_REASONS:
         problems["not_held_reason"] = [
@@ -338,6 +344,9 @@ def _not_held_problems(code: str, reason: str | None, search_record: str | None
     elif reason == "not_this_agency" and not _blank(search_record):
         problems["search_record"] = ["a search record goes with does_not_exist (条例 36(4)), "
                                      "not with not_this_agency"]
+    if reason == "does_not_exist" and not _blank(responsible_agency):
+        problems["responsible_agency"] = ["a responsible agency goes with not_this_agency "
+                                          "(条例 36(5)), not with does_not_exist"]
     return problems
 
 
@@ -350,15 +359,16 @@ def proposal_problems(
     public_interest: str | None = None,
     not_held_reason: str | None = None,
     search_record: str | None = None,
+    responsible_agency: str | None = None,
     convenience_required: bool = True,
 ) -> dict[str, list[str]]:
     """The problems of :func:`check_proposal`, keyed by the field each one is about.
 
     Only fields with problems appear; the keys are from :data:`PROPOSAL_FIELDS`. Each problem
-    depends on the outcome and on its own field alone (``search_record`` also on
-    ``not_held_reason``), so a form can show it next to the field. ``convenience_required``
-    off (the definition setting of the same name) follows the source document's "视情": the
-    convenience reply is then the agency's choice.
+    depends on the outcome and on its own field alone (``search_record`` and
+    ``responsible_agency`` also on ``not_held_reason``), so a form can show it next to the
+    field. ``convenience_required`` off (the definition setting of the same name) follows the
+    source document's "视情": the convenience reply is then the agency's choice.
     """
     chosen = outcome_code if isinstance(outcome_code, Outcome) else outcome(outcome_code)
     code = chosen.code
@@ -381,7 +391,8 @@ def proposal_problems(
         add("convenience", f"{code} needs convenience reply content (便民答复, source 四(二))")
     if not _blank(public_interest) and chosen.group not in _DISCLOSING:
         add("public_interest", f"a public-interest finding (条例 15, 32) cannot support {code}")
-    for field, messages in _not_held_problems(code, not_held_reason, search_record).items():
+    for field, messages in _not_held_problems(code, not_held_reason, search_record,
+                                              responsible_agency).items():
         for message in messages:
             add(field, message)
     return problems
@@ -396,6 +407,7 @@ def check_proposal(
     public_interest: str | None = None,
     not_held_reason: str | None = None,
     search_record: str | None = None,
+    responsible_agency: str | None = None,
     convenience_required: bool = True,
 ) -> list[str]:
     """Return the problems of a proposed outcome that need nothing but the proposal itself.
@@ -409,7 +421,8 @@ def check_proposal(
     - the ``unavailable.*`` outcomes carry convenience content (便民答复, source document 四(二));
     - a public-interest finding (条例 15, 32) only supports disclosing;
     - ``unavailable.not_held`` says why: ``does_not_exist`` with the ``search_record`` (条例
-      36(4)) or ``not_this_agency`` (条例 36(5)); neither field fits another outcome.
+      36(4)) or ``not_this_agency`` (条例 36(5), with the ``responsible_agency`` where known);
+      none of these fields fits another outcome.
 
     Rules that depend on the request's history (e.g. ``unavailable.unclear_after_correction``
     only after a correction, or a third party's objection) are the workflow's guards.
@@ -418,6 +431,6 @@ def check_proposal(
     by_field = proposal_problems(
         outcome_code, legal_basis, convenience, withheld_parts, public_interest=public_interest,
         not_held_reason=not_held_reason, search_record=search_record,
-        convenience_required=convenience_required,
+        responsible_agency=responsible_agency, convenience_required=convenience_required,
     )
     return [message for field in PROPOSAL_FIELDS for message in by_field.get(field, [])]

@@ -17,7 +17,7 @@ from workflows.common.fields import Date, OptionalText, Text, TriggerData, not_a
 from ..outcomes import Outcome, outcome, proposal_problems
 
 _CHECKED_PROPOSAL_FIELDS = ("legal_basis", "convenience", "withheld_parts", "public_interest",
-                            "not_held_reason", "search_record")
+                            "not_held_reason", "search_record", "responsible_agency")
 
 MAX_EXTENSION_DAYS = 20
 """条例 33: the reply period is extended by at most ("最长不得超过") 20 working days."""
@@ -45,11 +45,11 @@ class _ProposalFields(TriggerData):
     reasons: Text
     legal_basis: OptionalText = Field(default=None, validate_default=True)
     convenience: OptionalText = Field(default=None, validate_default=True)
-    responsible_agency: OptionalText = None
     withheld_parts: tuple[Text, ...] = Field(default=(), validate_default=True)
     public_interest: OptionalText = Field(default=None, validate_default=True)
     not_held_reason: NotHeldReason | None = Field(default=None, validate_default=True)
     search_record: OptionalText = Field(default=None, validate_default=True)
+    responsible_agency: OptionalText = Field(default=None, validate_default=True)
 
     @field_validator("outcome")
     @classmethod
@@ -69,7 +69,7 @@ class _ProposalFields(TriggerData):
         if field is None:
             return value
         given = {field: value}
-        if field == "search_record":
+        if field in ("search_record", "responsible_agency"):
             given["not_held_reason"] = info.data.get("not_held_reason")
         problems = proposal_problems(code, **given,
                                      convenience_required=cls.CONVENIENCE_REQUIRED).get(field)
