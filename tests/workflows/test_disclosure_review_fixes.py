@@ -87,6 +87,30 @@ def test_a_reply_on_the_spot_cannot_disclose(shared_db: str, extra: dict[str, An
     assert "条例 17" in error.reason
 
 
+@pytest.mark.parametrize("extra", [
+    {"outcome": "partially_disclosed", "legal_basis": "条例 15", "withheld_parts": ["第3页"],
+     "already_public": True, "where_published": "本机关门户网站"},
+    {"outcome": "disclosed", "already_public": True},
+], ids=["partly_public", "no_where"])
+def test_already_public_on_the_spot_needs_where_and_discloses_nothing_new(
+        shared_db: str, extra: dict[str, Any]) -> None:
+    """条例 36(1): information already made public is answered by telling where to find it; that
+    is all a reply on the spot may give of it (anything more needs a review, 条例 17)."""
+    story = Story(shared_db, "2025-11-03")
+    _refused(story, "reply_on_the_spot", "2025-11-03", GuardRejected, **extra)
+
+
+def test_information_already_public_is_answered_on_the_spot_with_where_to_find_it(
+        shared_db: str) -> None:
+    """条例 36(1): 已主动公开的，告知获取该政府信息的方式、途径 — reviewed before its release,
+    so no review is needed on the spot."""
+    story = Story(shared_db, "2025-11-03")
+    story.fire("reply_on_the_spot", "2025-11-03", outcome="disclosed", already_public=True,
+               where_published="本机关门户网站“政府信息公开”专栏")
+    assert (story.now.state, story.now.data["outcome"]) == ("replied", "disclosed")
+    assert story.now.data["reply"]["where_published"].startswith("本机关门户网站")
+
+
 def test_a_reply_on_the_spot_may_say_not_held(shared_db: str) -> None:
     """条例 36(5): telling the applicant on the spot that another agency holds the information
     discloses nothing and needs no review."""

@@ -33,13 +33,22 @@ def on_the_spot_on_receipt_day(ctx: TransitionContext) -> str | None:
 def on_the_spot_not_disclosing(ctx: TransitionContext) -> str | None:
     """条例 17 (保密审查, 先审查后公开): what is disclosed on request is reviewed for secrets
     first, and a review is only possible once the request is ``assigned``; a reply on the spot,
-    given in ``registered``, therefore cannot disclose (``disclosed``, ``partially_disclosed``).
-    It may still give any other outcome: not held (条例 36(4), 36(5)), not processed (条例 36(6),
-    39), and so on; disclosing goes through assignment, review and a written reply."""
+    given in ``registered``, therefore cannot disclose anything new (``partially_disclosed``, or
+    ``disclosed`` of information not yet public). Information the agency has already made public
+    was reviewed before its release: the reply on the spot tells where to find it (条例 36(1)),
+    with ``already_public`` and ``where_published``. Every other outcome stays open: not held
+    (条例 36(4), 36(5)), not processed (条例 36(6), 39), and so on."""
     chosen = outcome(ctx.data["outcome"])
+    if chosen.group == OutcomeGroup.DISCLOSED and ctx.data.get("already_public"):
+        if not ctx.data.get("where_published"):
+            return ("information already made public is answered with where to find it "
+                    "(where_published, 条例 36(1))")
+        return None
     if chosen.group in (OutcomeGroup.DISCLOSED, OutcomeGroup.PARTIALLY_DISCLOSED):
-        return (f"a reply on the spot cannot be {chosen.code}: disclosing needs a "
-                "confidentiality review first, made after assignment (条例 17: 先审查、后公开)")
+        return (f"a reply on the spot cannot be {chosen.code} of information not yet public: "
+                "disclosing needs a confidentiality review first, made after assignment "
+                "(条例 17: 先审查、后公开); information already public is answered with "
+                "already_public and where_published (条例 36(1))")
     return None
 
 

@@ -138,9 +138,13 @@ class ReplyData(TriggerData):
 
 class ReplyOnTheSpotData(_ProposalFields):
     """当场答复 — a reply given on the spot, with its outcome (条例 33 first paragraph); dated on
-    the day the request was received (当场), which the workflow's guard checks."""
+    the day the request was received (当场), which the workflow's guard checks. Information the
+    agency has already made public may be answered on the spot with where to find it
+    (``already_public``, ``where_published``: 条例 36(1))."""
 
     replied_on: Date
+    already_public: bool = False
+    where_published: OptionalText = None
 
 
 class ProposeDataConvenienceOptional(ProposeData):
