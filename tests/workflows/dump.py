@@ -86,3 +86,13 @@ def events(story: Story, trigger: str, clock: str | None = None) -> list[Event]:
 def local_day(moment: datetime) -> date:
     """The Beijing date of a stored moment."""
     return local_date(utc_dt(moment))  # type: ignore[arg-type]
+
+
+def asked_for_reasons(db_url: str) -> Story:
+    """A request received and assigned on Mon 2025-11-03 whose applicant was asked on Nov 4 for
+    the reasons of a clearly unreasonable volume (条例 35)."""
+    story = Story(db_url, "2025-11-03")
+    story.fire("accept", "2025-11-03")
+    story.fire("assign", "2025-11-03")
+    story.fire("ask_reasons", "2025-11-04")
+    return story

@@ -12,23 +12,15 @@ from datetime import date
 import pytest
 
 from engine import GuardRejected
-from tests.workflows.dump import shared_db_fixture, unchanged  # noqa: F401
+from tests.workflows.dump import asked_for_reasons, shared_db_fixture, unchanged  # noqa: F401
 from tests.workflows.story import Story
-
-
-def _asked(db: str) -> Story:
-    story = Story(db, "2025-11-03")
-    story.fire("accept", "2025-11-03")
-    story.fire("assign", "2025-11-03")
-    story.fire("ask_reasons", "2025-11-04")
-    return story
 
 
 def test_reasons_found_reasonable_lead_to_a_longer_period(shared_db: str) -> None:
     """条例 35: reasons found reasonable, the request too large for 条例 33's period: the agency
     sets a longer reasonable period. 10 more working days after 2025-12-01: Dec 2-5 (4), 8-12
     (9), 15 (10) -> due 2025-12-15. The reply period keeps running while reasons are awaited."""
-    story = _asked(shared_db)
+    story = asked_for_reasons(shared_db)
     assert story.now.state == "awaiting_reasons"
     assert story.now.deadlines["reply"].state == "running"
     story.fire("receive_reasons", "2025-11-10")
@@ -41,7 +33,7 @@ def test_reasons_found_reasonable_lead_to_a_longer_period(shared_db: str) -> Non
 def test_unreasonable_reasons_allow_not_processing(shared_db: str) -> None:
     """条例 35: reasons found unreasonable -> the applicant is told the request is not processed
     (annual report 不予处理 4. 无正当理由大量反复申请)."""
-    story = _asked(shared_db)
+    story = asked_for_reasons(shared_db)
     story.fire("receive_reasons", "2025-11-10", reasonable=False)
     with pytest.raises(GuardRejected) as refused, unchanged(story.engine):
         story.fire("set_reply_period", "2025-11-11")

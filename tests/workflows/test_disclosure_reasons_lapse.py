@@ -14,18 +14,10 @@ import pytest
 
 from engine import SYSTEM, Engine, GuardRejected, PermissionDenied
 from engine.testing import ManualClock
-from tests.workflows.dump import events, shared_db_fixture, unchanged  # noqa: F401
-from tests.workflows.story import REGISTRAR, Story, at
+from tests.workflows.dump import asked_for_reasons, events, shared_db_fixture, unchanged  # noqa: F401
+from tests.workflows.story import REGISTRAR, at
 from workflows import register_all
 from workflows.disclosure_request.definition import definition
-
-
-def _asked(db: str) -> Story:
-    story = Story(db, "2025-11-03")
-    story.fire("accept", "2025-11-03")
-    story.fire("assign", "2025-11-03")
-    story.fire("ask_reasons", "2025-11-04")
-    return story
 
 
 def test_no_reasons_in_time_returns_the_request_with_none_on_record(shared_db: str) -> None:
@@ -33,7 +25,7 @@ def test_no_reasons_in_time_returns_the_request_with_none_on_record(shared_db: s
     system, dated on the last day), the request is back with the handling division with "no
     reasons given" on record, which allows 不予处理 (not_processed.excessive) and no longer
     period under 条例 35."""
-    story = _asked(shared_db)
+    story = asked_for_reasons(shared_db)
     assert story.due("reasons") == date(2025, 11, 25)
     story.advance("2025-11-25")
     assert story.now.state == "awaiting_reasons"
@@ -56,7 +48,7 @@ def test_no_reasons_in_time_returns_the_request_with_none_on_record(shared_db: s
 def test_reasons_given_in_time_stop_the_period(shared_db: str) -> None:
     """条例 35: reasons received on the last day (2025-11-25) stop the period; nothing lapses
     later."""
-    story = _asked(shared_db)
+    story = asked_for_reasons(shared_db)
     story.fire("receive_reasons", "2025-11-25")
     assert story.now.deadlines["reasons"].state == "stopped"
     story.advance("2025-12-10")
@@ -67,7 +59,7 @@ def test_reasons_given_in_time_stop_the_period(shared_db: str) -> None:
 def test_only_the_lapse_declares_no_reasons(shared_db: str) -> None:
     """条例 35: staff cannot declare the period over (the system's trigger), and neither can the
     system before its last day ended."""
-    story = _asked(shared_db)
+    story = asked_for_reasons(shared_db)
     story.clock.set(at("2025-11-20"))
     with unchanged(story.engine), pytest.raises(PermissionDenied):
         story.engine.fire(story.id, "reasons_lapsed", REGISTRAR, {"on": "2025-11-20"})
@@ -84,7 +76,7 @@ def test_the_period_for_reasons_is_a_setting(db_url: str) -> None:
     register_all(engine)
     engine.register(definition(2, reasons_days=10))
     engine.close()
-    story = _asked(db_url)
+    story = asked_for_reasons(db_url)
     assert story.now.definition_version == 2
     assert story.due("reasons") == date(2025, 11, 18)
     story.advance("2025-11-19")
