@@ -7,7 +7,7 @@ data (for diagrams and inspection).
 from __future__ import annotations
 
 from engine import Engine, WorkflowDefinition
-from workflows import disclosure_request
+from workflows import disclosure_request, ledger
 
 
 def definitions() -> list[WorkflowDefinition]:
@@ -15,5 +15,7 @@ def definitions() -> list[WorkflowDefinition]:
 
 
 def register_all(engine: Engine) -> list[WorkflowDefinition]:
-    """Register every workflow's callables and definition on ``engine``."""
+    """Register the ledger's tables and every workflow's callables and definition on
+    ``engine``."""
+    ledger.register_tables(engine)
     return [disclosure_request.register(engine)]
