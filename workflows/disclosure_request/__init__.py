@@ -8,7 +8,8 @@ definition is registered (and stored).
 from __future__ import annotations
 
 from engine import Engine, Registry, WorkflowDefinition
-from workflows.disclosure_request import confidentiality, limits
+from workflows import ledger
+from workflows.disclosure_request import confidentiality, documents, limits
 from workflows.disclosure_request.definition import NAME, definition
 from workflows.disclosure_request.models import CONVENIENCE_OPTIONAL_MODELS, MODELS
 from workflows.disclosure_request.notice_rules import notice_rules
@@ -22,13 +23,16 @@ def registry() -> Registry:
     reg.update(notice_rules)
     reg.update(confidentiality.rules)
     reg.update(limits.rules)
+    reg.update(documents.rules)
     for trigger, model in {**MODELS, **CONVENIENCE_OPTIONAL_MODELS}.items():
         reg.model(trigger, model)
     return reg
 
 
 def register(engine: Engine, version: WorkflowDefinition | None = None) -> WorkflowDefinition:
-    """Add the workflow's callables to ``engine.registry`` and register its definition."""
+    """Add the workflow's callables to ``engine.registry`` and register its definition, with
+    the ledger's tables its ``documents`` are recorded in (a no-op if already registered)."""
+    ledger.register_tables(engine)
     engine.registry.update(registry())
     return engine.register(version or definition())
 

@@ -109,7 +109,7 @@ def _transitions(fee_pauses_reply: bool) -> tuple[Transition, ...]:
     t = _build.transition
     return (
         t("register", (), "registered", REGISTRAR, ("登记", "Register"),
-          actions="assign_register_number",
+          actions=("assign_register_number", "record_documents"),
           effects=(REPLY.start("received_on"), CORRECTION_NOTICE.start("received_on"))),
         t("reply_on_the_spot", "registered", "replied", REGISTRAR,
           ("当场答复", "Reply on the spot"),
@@ -136,7 +136,7 @@ def _transitions(fee_pauses_reply: bool) -> tuple[Transition, ...]:
         t("propose", "assigned", "leader_review", HANDLER, ("提出办理意见", "Propose"),
           guards=("unclear_only_after_correction", "third_party_objection",
                   "excessive_only_after_reasons", "confidentiality_reviewed"),
-          data_key="proposal", actions="note_proposed_on"),
+          data_key="proposal", actions=("note_proposed_on", "record_documents")),
         t("return_for_revision", "leader_review", "assigned", LEADER,
           ("退回修改", "Return for revision"), data_key="revision", actions="count_revision"),
         t("approve", "leader_review", "decided", LEADER, ("领导批示", "Approve"),

@@ -15,6 +15,7 @@ from pydantic import (
 from workflows.common.fields import Date, OptionalText, Text, TriggerData, not_a_bool
 
 from ..outcomes import Outcome, outcome, proposal_problems
+from .request import DocNumbers
 
 _CHECKED_PROPOSAL_FIELDS = ("legal_basis", "convenience", "withheld_parts", "public_interest",
                             "not_held_reason", "search_record", "responsible_agency")
@@ -93,8 +94,12 @@ class ProposeData(_ProposalFields):
     ``not_this_agency``, naming the holder in ``responsible_agency`` where it can be determined
     (条例 36(5)); disclosing needs a confidentiality review on record first (条例 17, the
     workflow's guard); ``public_interest`` records a finding that withholding would seriously
-    harm the public interest (条例 15, 32).
+    harm the public interest (条例 15, 32). ``documents``: the 文号 of documents the request
+    turned out to concern, counted in the ledger (条例 44) unless this request already named
+    them.
     """
+
+    documents: DocNumbers = ()
 
 
 class ReturnForRevisionData(TriggerData):

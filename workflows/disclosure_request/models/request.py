@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import (
     BeforeValidator,
     Field,
+    StringConstraints,
     ValidationInfo,
     ValidatorFunctionWrapHandler,
     field_validator,
@@ -38,6 +39,13 @@ class ApplicantType(StrEnum):
     OTHER_ORG = "other_org"
 
 
+DocNumber = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                             max_length=255)]
+"""A document number (文号) as the ledger holds it: stripped, at most 255 characters."""
+DocNumbers = Annotated[tuple[DocNumber, ...], Field(max_length=100)]
+"""The documents a request names (条例 29(2) "名称、文号"), counted in the ledger (条例 44)."""
+
+
 class Applicant(TriggerData):
     """The applicant (申请人): name or organisation name and contact (条例 29(1))."""
 
@@ -52,6 +60,8 @@ class RegisterData(TriggerData):
     ``received_on`` is the receipt date (收到申请之日, 条例 31). It may be left out and is then the
     channel's date: ``handed_in_on`` (in person), ``signed_for_on`` (post needing a signature) or
     ``confirmed_on`` (ordinary letter, online, fax). Given both, they must agree.
+    ``documents``: the 文号 of the documents the request names, if any; each is counted once
+    for this request in the ledger (台账, 条例 44).
     """
 
     applicant: Applicant
@@ -62,6 +72,7 @@ class RegisterData(TriggerData):
     signed_for_on: Date | None = None
     confirmed_on: Date | None = None
     received_on: Date = Field(default=None, validate_default=True)
+    documents: DocNumbers = ()
 
     @field_validator(*DATE_FIELDS)
     @classmethod

@@ -1,0 +1,30 @@
+"""The documents a disclosure request names (by 文号), counted in the ledger (台账, 条例 44).
+
+``register`` and ``propose`` may carry ``documents``; the ``record_documents`` action records
+each (request, document) once with the applicant and the receipt date (条例 31), so the
+documents' request and applicant counts, and the re-review threshold, follow the requests.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from engine import Registry, TransitionContext
+from workflows.disclosure_request.definition import NAME
+from workflows.ledger.requests import record_requests
+
+rules = Registry(prefix=NAME)
+
+
+@rules.action("record_documents")
+def record_documents(ctx: TransitionContext) -> dict[str, Any]:
+    """Record the 文号 the request names (条例 44): on ``register`` with the applicant and
+    receipt date just given, on ``propose`` with those registered; a document named again by
+    the same request is not counted twice."""
+    named = ctx.data.get("documents") or ()
+    if named:
+        request = ctx.data if ctx.trigger == "register" else ctx.instance_data
+        record_requests(ctx, named, request["applicant"],
+                        date.fromisoformat(str(request["received_on"])))
+    return {}
