@@ -9,12 +9,15 @@ them on ``register`` and ``propose``.
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 import workflows
 from engine import (
@@ -36,6 +39,7 @@ from tests.workflows.story import ACTORS, REGISTRAR, payload
 from workflows.ledger import (
     Document,
     DocumentRequestRow,
+    DocumentRow,
     applicant_key,
     documents,
     get_document,
@@ -280,3 +284,39 @@ def test_applicant_key_tells_different_applicants_apart() -> None:
     assert applicant_key("张三", "13800000000") != applicant_key("张三", "13800000001")
     assert applicant_key("张三", "13800000000") != applicant_key("张四", "13800000000")
     assert len(applicant_key("张" * 400, "地址" * 200)) <= 500
+
+
+def test_a_concurrent_request_for_the_same_document_is_not_lost(pg_url: str) -> None:
+    """Under READ COMMITTED, a request counted while another request naming the same document
+    is uncommitted waits for it and counts it (the document row is locked before counting)."""
+    with ledgers(pg_url) as [ledger]:
+        _small_ledger(ledger)
+        number = "沪府办〔2025〕3号"
+        ledger.on("2025-11-03")
+        db = ledger.engine.db
+        with db.connect() as conn, conn.begin():
+            conn.execute(sa.insert(DocumentRequestRow.__table__).values(  # type: ignore[attr-defined]
+                agency="default", doc_number=number, request_id="other-request",
+                applicant_key=applicant_key("李四", "lisi@example.com"),
+                requested_on=date(2025, 11, 3)))
+            conn.execute(sa.update(DocumentRow.__table__).where(  # type: ignore[attr-defined]
+                DocumentRow.__table__.c.doc_number == number).values(requests=1))  # type: ignore[attr-defined]
+            with ThreadPoolExecutor(1) as pool:
+                done = pool.submit(ledger.request, "2025-11-03", ZHANG, number)
+                _wait_for_a_lock_wait(db)
+                conn.commit()
+                done.result(timeout=30)
+        doc = get_document(ledger.engine, number)
+        assert (doc.requests, doc.applicants) == (2, 2)
+
+
+def _wait_for_a_lock_wait(db: Any) -> None:
+    """Until some session of the database waits for a row lock (at most 30 seconds)."""
+    query = sa.text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with db.connect() as probe:
+            if probe.execute(query).scalar():
+                return
+        time.sleep(0.01)
+    raise AssertionError("the request never waited for the document's row lock")

@@ -98,7 +98,14 @@ def sync_counts(tables: WorkflowTables, doc_number: str) -> int:
     """Set ``requests`` and ``applicants`` on the agency's ledger row with ``doc_number`` from
     the requests on record for it (all time); how many rows were updated (0 if the 文号 is not
     in the ledger). Call inside a transition (``ctx.tables``), e.g. when a document gets its
-    文号."""
+    文号.
+
+    The document's row is locked first (an update), so that a concurrent request naming the
+    same document, once committed, is among the requests counted here (PostgreSQL reads each
+    statement under READ COMMITTED; counts computed before the lock could lose one).
+    """
+    if not tables.update(DocumentRow, {"doc_number": doc_number}, requests=0):
+        return 0
     found = tables.select(DocumentRequestRow, doc_number=doc_number)
     return tables.update(DocumentRow, {"doc_number": doc_number}, requests=len(found),
                          applicants=len({r["applicant_key"] for r in found}))
