@@ -33,8 +33,9 @@ from engine import (
     TransitionContext,
     WorkflowDefinition,
 )
-from engine.testing import ManualClock, unchanged
+from engine.testing import ManualClock, guard_context, unchanged
 from engine.testing.story import at
+from tests.engine.helpers import WeekdayCalendar
 from tests.workflows.story import ACTORS, REGISTRAR, payload
 from workflows.ledger import (
     Document,
@@ -320,3 +321,19 @@ def _wait_for_a_lock_wait(db: Any) -> None:
                 return
         time.sleep(0.01)
     raise AssertionError("the request never waited for the document's row lock")
+
+
+def test_request_counts_reads_a_transitions_tables() -> None:
+    """Inside a guard or action (the threshold check of a re-review, 条例 44) the counts come
+    from ``ctx.tables``."""
+    number = "沪府办〔2025〕3号"
+    rows = [{"doc_number": number, "request_id": f"r{i}",
+             "applicant_key": applicant_key(*who), "requested_on": day}
+            for i, (who, day) in enumerate([(("张三", "13800000000"), date(2024, 10, 1)),
+                                             (("张三 ", "138 0000 0000"), date(2025, 3, 1)),
+                                             (("李四", "lisi@example.com"), date(2025, 9, 1))])]
+    rows.append({**rows[0], "doc_number": "沪府发〔2025〕1号", "request_id": "r9"})
+    ctx = guard_context(ENTRY, "enter", CLERK, calendar=WeekdayCalendar(),
+                        rows={DocumentRequestRow: rows})
+    assert request_counts(ctx.tables, number, date(2024, 9, 30)) == (3, 2)
+    assert request_counts(ctx.tables, number, date(2024, 10, 2)) == (2, 2)
