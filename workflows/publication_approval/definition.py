@@ -48,7 +48,10 @@ _build = Builder(NAME, MODELS)
 def _signing(trigger: str, source: str, role: str, title: tuple[str, str],
              level: tuple[str, ...], data_key: str) -> tuple[Transition, ...]:
     """The step that reaches ``approved`` for documents of ``level``: an active document starts
-    its 20 working days from ``formed_on`` (条例 26), a non-public one starts none."""
+    its 20 working days from ``formed_on`` (条例 26), a non-public one starts none.
+
+    The engine reports the first guard that refused, so the guards common to every route of a
+    trigger come before the routing ones (the refusal then names the real problem)."""
     t = _build.transition
     return (
         t(trigger, source, "approved", role, title, guards=(*level, "active", SIGNED[0]),
@@ -69,9 +72,9 @@ def _review_transitions() -> tuple[Transition, ...]:
           ("处室审核通过", "Division approval"), data_key="division_review",
           separate_from=DRAFTING),
         *_signing("pass_confidentiality", "confidentiality_review", SECRECY_REVIEWER, passed,
-                  ("ordinary", "determination_allows"), "confidentiality_review"),
+                  ("determination_allows", "ordinary"), "confidentiality_review"),
         t("pass_confidentiality", "confidentiality_review", "office_review", SECRECY_REVIEWER,
-          passed, guards=("graded", "determination_allows"), data_key="confidentiality_review",
+          passed, guards=("determination_allows", "graded"), data_key="confidentiality_review",
           separate_from=DRAFTING),
         t("refer_for_determination", "confidentiality_review", "awaiting_determination",
           SECRECY_REVIEWER, ("报请有关部门确定", "Refer for determination"),

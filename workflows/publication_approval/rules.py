@@ -41,7 +41,8 @@ def _chinese_number(text: str) -> int:
 
 
 def cited_article(basis: str) -> int | None:
-    """The article of 条例 a basis cites (``条例第十四条``, ``第15条第一款``, ``16``), or ``None``."""
+    """The article of 条例 a basis cites (``条例第十四条``, ``第15条第一款``, ``16``), or
+    ``None``."""
     found = _ARTICLE.search(basis) or _BARE.match(basis)
     if found is None:
         return None
@@ -137,7 +138,8 @@ def determination_allows(ctx: TransitionContext) -> str | None:
     """条例 17: where the competent department found the content not public, an active document
     cannot pass the secrecy review as it stands; it is returned for revision."""
     found = ctx.instance_data.get("determination") or {}
-    if found.get("determination") == "not_public" and ctx.instance_data.get("attribute") == "active":
+    attribute = ctx.instance_data.get("attribute")
+    if found.get("determination") == "not_public" and attribute == "active":
         return (f"{found.get('authority')} determined the content not public (条例 17); an active "
                 "document cannot pass: return it for revision")
     return None
