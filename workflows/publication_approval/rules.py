@@ -1,0 +1,260 @@
+"""Guards and actions of the publication approval workflow, each citing its rule.
+
+Guards return ``None`` to allow or the reason for refusing. Actions write the document ledger
+(台账, :class:`workflows.ledger.DocumentRow`) through ``ctx.tables``, so a ledger change commits
+with the event that made it. The ledger key ``doc_id`` is this instance's id, or, for a document
+converted by a re-review round that is already in the ledger under its 文号, that row's key.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from engine import Registry, TransitionContext
+from workflows.ledger import DocumentRow
+from workflows.publication_approval.definition import MIN_REASONS_CHARS, NAME
+
+rules = Registry(prefix=NAME)
+guard, action = rules.guard, rules.action
+
+NON_PUBLIC = ("on_request", "withheld")
+BASIS_ARTICLES = (14, 15, 16)
+"""条例 14 (secrets, security), 15 (trade secrets, privacy), 16 (internal and process
+information): the only bases for a non-public attribute."""
+NO_INTERPRETATION = "policy_without_interpretation"
+"""The flag on a policy document published with no interpretation on record (谁起草、谁解读,
+source document 二(二)): in the instance's ``flags`` and, as ``without_interpretation``, on each
+ledger publication entry made then."""
+_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ARTICLE = re.compile(r"第\s*([0-9]+|[一二三四五六七八九十百]+)\s*条")
+_BARE = re.compile(r"^\s*(?:条例\s*)?([0-9]+)\s*(?:\(\s*[0-9]+\s*\))?\s*$")
+
+
+def _chinese_number(text: str) -> int:
+    """一 … 九十九 as a number (十四 -> 14, 二十 -> 20)."""
+    if "十" not in text:
+        return _DIGITS.get(text, 0)
+    tens, _, units = text.partition("十")
+    return (_DIGITS.get(tens, 0) if tens else 1) * 10 + (_DIGITS.get(units, 0) if units else 0)
+
+
+def cited_article(basis: str) -> int | None:
+    """The article of 条例 a basis cites (``条例第十四条``, ``第15条第一款``, ``16``), or
+    ``None``."""
+    found = _ARTICLE.search(basis) or _BARE.match(basis)
+    if found is None:
+        return None
+    number = found.group(1)
+    return int(number) if number.isdigit() else _chinese_number(number)
+
+
+def _current(ctx: TransitionContext, name: str) -> Any:
+    return ctx.data.get(name, ctx.instance_data.get(name))
+
+
+def attribute_problem(attribute: str | None, basis: str | None, reasons: str | None,
+                      min_reasons: int) -> str | None:
+    """Why a draft's attribute proposal means 不予发文 (source document 一(四)), or ``None``."""
+    if attribute is None:
+        return "the draft has no disclosure attribute (公开属性); 不予发文 (source document 一(四))"
+    if attribute not in NON_PUBLIC:
+        return None
+    if not basis:
+        return (f"a {attribute} attribute needs its legal basis (条例 14–16); 不予发文 "
+                "(source document 一(四))")
+    if len((reasons or "").strip()) < min_reasons:
+        return (f"a {attribute} attribute needs its reasons (at least {min_reasons} characters); "
+                "不予发文 (source document 一(四))")
+    article = cited_article(basis)
+    if article not in BASIS_ARTICLES:
+        return (f"basis {basis!r} is not 条例 14, 15 or 16, the only grounds for not publishing; "
+                "不予发文 (source document 一(四))")
+    return None
+
+
+@guard("attribute_complete")
+def attribute_complete(ctx: TransitionContext) -> str | None:
+    """Source document 一(四): the attribute goes with the draft; a non-public one needs its basis
+    in 条例 14–16 and its reasons, or the document is not issued (不予发文)."""
+    minimum = int(ctx.definition.settings.get("min_reasons_chars", MIN_REASONS_CHARS))
+    return attribute_problem(_current(ctx, "attribute"), _current(ctx, "attribute_basis"),
+                             _current(ctx, "attribute_reasons"), minimum)
+
+
+def _level_is(ctx: TransitionContext, *levels: str) -> str | None:
+    level = ctx.instance_data.get("review_level")
+    if level in levels:
+        return None
+    return (f"a {level} document does not take this route (分级审核: ordinary -> secrecy review; "
+            "important -> office; major -> office and leader, source document 二(一))")
+
+
+@guard("ordinary")
+def ordinary(ctx: TransitionContext) -> str | None:
+    """Ordinary documents are approved with the secrecy review (source document 二(一))."""
+    return _level_is(ctx, "ordinary")
+
+
+@guard("graded")
+def graded(ctx: TransitionContext) -> str | None:
+    """Important and major documents go on to the general office (source document 二(一))."""
+    return _level_is(ctx, "important", "major")
+
+
+@guard("important")
+def important(ctx: TransitionContext) -> str | None:
+    """Important documents are approved by the general office (source document 二(一))."""
+    return _level_is(ctx, "important")
+
+
+@guard("major")
+def major(ctx: TransitionContext) -> str | None:
+    """Major documents go on to the leader (source document 二(一))."""
+    return _level_is(ctx, "major")
+
+
+@guard("active")
+def active(ctx: TransitionContext) -> str | None:
+    """Only 主动公开 documents are published (条例 19–20, 26)."""
+    attribute = ctx.instance_data.get("attribute")
+    if attribute == "active":
+        return None
+    return f"a {attribute} document is not published (主动公开 only, 条例 19, 26)"
+
+
+@guard("non_public")
+def non_public(ctx: TransitionContext) -> str | None:
+    """Only non-public documents are filed without publication (source document 一(四))."""
+    attribute = ctx.instance_data.get("attribute")
+    if attribute in NON_PUBLIC:
+        return None
+    return f"an {attribute} document must be published within 20 working days (条例 26)"
+
+
+@guard("determination_allows")
+def determination_allows(ctx: TransitionContext) -> str | None:
+    """条例 17: where the competent department found the content not public, an active document
+    cannot pass the secrecy review as it stands; it is returned for revision."""
+    found = ctx.instance_data.get("determination") or {}
+    attribute = ctx.instance_data.get("attribute")
+    if found.get("determination") == "not_public" and attribute == "active":
+        return (f"{found.get('authority')} determined the content not public (条例 17); an active "
+                "document cannot pass: return it for revision")
+    return None
+
+
+@guard("formed_and_numbered")
+def formed_and_numbered(ctx: TransitionContext) -> str | None:
+    """The step that signs the document records its 签发/成文 date (条例 26 counts from it) and
+    its 文号."""
+    if "formed_on" not in ctx.data:
+        return "the signing step needs formed_on, the 签发/成文 date (条例 26 counts from it)"
+    if not _current(ctx, "doc_number"):
+        return "the signing step needs the doc_number (文号) unless it was given at drafting"
+    return None
+
+
+def _doc_id(ctx: TransitionContext) -> str:
+    return str(ctx.instance_data.get("doc_id") or ctx.instance_id)
+
+
+def _update(ctx: TransitionContext, **values: Any) -> None:
+    ctx.tables.update(DocumentRow, {"doc_id": _doc_id(ctx)}, **values)
+
+
+def _row(ctx: TransitionContext) -> dict[str, Any]:
+    row = ctx.tables.get(DocumentRow, doc_id=_doc_id(ctx))
+    assert row is not None, f"ledger row {_doc_id(ctx)} is missing"
+    return row
+
+
+@action("record_draft")
+def record_draft(ctx: TransitionContext) -> dict[str, Any]:
+    """Enter the draft in the ledger (status drafting). A converted document already in the
+    ledger under its 文号 keeps its row, which takes the new attribute proposal. A draft without
+    an attribute yet is entered with an empty one (the ledger column is required)."""
+    d = ctx.data
+    fields = {"title": d["title"], "drafting_division": d["drafting_division"],
+              "kind": d["kind"], "review_level": d["review_level"],
+              "attribute": d.get("attribute", ""), "attribute_basis": d.get("attribute_basis"),
+              "attribute_reasons": d.get("attribute_reasons")}
+    number = d.get("doc_number")
+    existing = (ctx.tables.select(DocumentRow, doc_number=number)
+                if number and d.get("converted_from") else [])
+    if existing:
+        doc_id = existing[0]["doc_id"]
+        ctx.tables.update(DocumentRow, {"doc_id": doc_id}, **fields)
+    else:
+        doc_id = ctx.instance_id
+        ctx.tables.insert(DocumentRow, doc_id=doc_id, doc_number=number, status="drafting",
+                          publications=[], interpretations=[], reviews=[], **fields)
+    if number:
+        ctx.link("document", number)
+    return {"doc_id": doc_id}
+
+
+@action("record_attribute")
+def record_attribute(ctx: TransitionContext) -> dict[str, Any]:
+    """The submitted attribute proposal goes into the ledger (source document 一(四))."""
+    _update(ctx, attribute=_current(ctx, "attribute"),
+            attribute_basis=_current(ctx, "attribute_basis"),
+            attribute_reasons=_current(ctx, "attribute_reasons"))
+    return {}
+
+
+@action("record_approval")
+def record_approval(ctx: TransitionContext) -> dict[str, Any]:
+    """签发: the ledger gets ``formed_on`` and the 文号; the instance is linked to the 文号."""
+    number = str(_current(ctx, "doc_number"))
+    formed_on = ctx.data["formed_on"]
+    _update(ctx, formed_on=date.fromisoformat(formed_on), doc_number=number)
+    ctx.link("document", number)
+    return {"formed_on": formed_on, "doc_number": number}
+
+
+@action("count_return")
+def count_return(ctx: TransitionContext) -> dict[str, Any]:
+    """Count the returns for revision (a review statistic)."""
+    return {"returns": int(ctx.instance_data.get("returns", 0)) + 1}
+
+
+@action("record_publication")
+def record_publication(ctx: TransitionContext) -> dict[str, Any]:
+    """Release: the ledger's status becomes published and each channel is appended to its
+    ``publications``; a policy document without an interpretation on record is flagged (谁起草、
+    谁解读, source document 二(二))."""
+    missing = (ctx.instance_data.get("kind") == "policy"
+               and not ctx.instance_data.get("interpretations"))
+    entries = [{"channel": c["channel"], "date": c["published_on"], "address": c.get("address"),
+                **({"without_interpretation": True} if missing else {})}
+               for c in ctx.data["channels"]]
+    _update(ctx, status="published", publications=[*_row(ctx)["publications"], *entries])
+    if not missing:
+        return {}
+    return {"flags": [*ctx.instance_data.get("flags", []), NO_INTERPRETATION]}
+
+
+@action("record_interpretation")
+def record_interpretation(ctx: TransitionContext) -> dict[str, Any]:
+    """谁起草、谁解读 (source document 二(二)(三)): the interpretation goes into the ledger and the
+    instance."""
+    entry = {"forms": ctx.data["forms"], "channels": ctx.data["channels"],
+             "date": ctx.data["published_on"]}
+    _update(ctx, interpretations=[*_row(ctx)["interpretations"], entry])
+    return {"interpretations": [*ctx.instance_data.get("interpretations", []), entry]}
+
+
+@action("record_filing")
+def record_filing(ctx: TransitionContext) -> dict[str, Any]:
+    """印发不公开: the document is issued and waits in the ledger for re-review (条例 18)."""
+    _update(ctx, status="issued")
+    return {}
+
+
+@action("record_retraction")
+def record_retraction(ctx: TransitionContext) -> dict[str, Any]:
+    """A published item is retracted with its reason; its publications stay on record."""
+    _update(ctx, status="retracted")
+    return {}
