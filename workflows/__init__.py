@@ -7,15 +7,19 @@ data (for diagrams and inspection).
 from __future__ import annotations
 
 from engine import Engine, WorkflowDefinition
-from workflows import disclosure_request, ledger
+from workflows import attribute_review, disclosure_request, ledger, publication_approval
 
 
 def definitions() -> list[WorkflowDefinition]:
-    return [disclosure_request.definition()]
+    """Every workflow's current definition: disclosure requests (依申请公开), publication approval
+    (先审后发) and the attribute re-review (公开属性复核) with its yearly round."""
+    return [disclosure_request.definition(), publication_approval.definition(),
+            *attribute_review.definitions()]
 
 
 def register_all(engine: Engine) -> list[WorkflowDefinition]:
     """Register the ledger's tables and every workflow's callables and definition on
     ``engine``."""
     ledger.register_tables(engine)
-    return [disclosure_request.register(engine)]
+    return [disclosure_request.register(engine), publication_approval.register(engine),
+            attribute_review.register(engine)]

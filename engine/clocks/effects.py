@@ -214,6 +214,8 @@ def apply_clocks(d: WorkflowDefinition, transition: Transition, records: Mapping
     changed: dict[str, ClockRecord] = {}
     read: dict[str, Inputs] = {}
     for e in effects:
+        if e.when_field and data.get(e.when_field) in (None, "", [], {}):
+            continue
         clock = d.clock(e.clock)
         for target in list(targets(clock, e, data, current)):
             new, inputs = _apply(current.get(target.name), clock, e, target, today)

@@ -26,11 +26,13 @@ _AFTER: dict[str, Callable[[str], str]] = {
 
 def _apply(statuses: set[str], clock: Clock, effects: tuple[ClockEffect, ...]) -> set[str]:
     """The statuses after ``effects``; a family effect on one member may leave the others as
-    they were, so the family keeps its statuses beside the new one."""
+    they were, and a conditional effect (``when_field``) may not apply, so the clock keeps its
+    statuses beside the new one."""
     for e in effects:
         if e.clock == clock.name and e.op in _AFTER:
             after = {_AFTER[e.op](s) for s in statuses}
-            statuses = after | statuses if clock.family and e.key_field else after
+            maybe = (clock.family and e.key_field) or e.when_field
+            statuses = after | statuses if maybe else after
     return statuses
 
 

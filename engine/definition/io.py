@@ -156,7 +156,7 @@ def definition_digest(definition: WorkflowDefinition) -> str:
 # Fields added after the first stored definitions: left out while they hold their default, so
 # a definition that does not use them keeps its canonical JSON and its digest.
 _LATER_FIELDS = frozenset({"due_month_day", "family", "expiry_key_field", "due_field",
-                           "key_field", "each", "separate_from"})
+                           "key_field", "each", "separate_from", "when_field"})
 
 
 def _to_jsonable(value: Any) -> Any:

@@ -70,6 +70,10 @@ class ClockEffect:
     counted from the day *it* received its letter (条例 32, 34). A key may appear once per list,
     and a keyed ``pause``, ``resume``, ``extend`` or ``stop`` must name a member that was started
     (a mistyped party is refused); an unkeyed one acts on whatever members there are.
+
+    ``when_field`` makes the effect conditional: it applies only when the event's data carries
+    that field (not empty) — e.g. a publication period that starts at the draft of a document
+    converted to active disclosure, and at its signing otherwise (条例 26 "变更").
     """
 
     clock: str
@@ -81,6 +85,7 @@ class ClockEffect:
     due_field: str | None = None
     key_field: str | None = None
     each: str | None = None
+    when_field: str | None = None
 
 
 @dataclass(frozen=True)

@@ -315,7 +315,8 @@ def _effect_fields(t: Transition, e: ClockEffect, registry: KnownNames) -> list[
     fields = _fields(t, registry)
     named = [n for n in (e.key_field, e.date_field, e.due_field, e.length_field)
              if isinstance(n, str)]
-    missing = []
+    missing = [e.when_field] if (isinstance(e.when_field, str) and fields is not None
+                                 and e.when_field not in fields) else []
     if isinstance(e.each, str):
         if fields is not None and e.each not in fields:
             missing.append(e.each)

@@ -38,10 +38,12 @@ class ClockOps:
 
     clock: str
 
-    def start(self, date_field: str | None = None, *,
-              length_field: str | None = None) -> ClockEffect:
-        """Start the period (its length from ``length_field`` when the event sets it)."""
-        return ClockEffect(self.clock, "start", date_field, length_field=length_field)
+    def start(self, date_field: str | None = None, *, length_field: str | None = None,
+              when_field: str | None = None) -> ClockEffect:
+        """Start the period (its length from ``length_field`` when the event sets it; only when
+        the event's data carries ``when_field``, if given)."""
+        return ClockEffect(self.clock, "start", date_field, length_field=length_field,
+                           when_field=when_field)
 
     def pause(self, date_field: str | None = None) -> ClockEffect:
         """Stop counting and keep the units used (e.g. while others are consulted, 条例 32)."""

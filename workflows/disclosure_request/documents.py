@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from engine import Registry, TransitionContext
+from engine import NotFound, Registry, TransitionContext
+from workflows.attribute_review.rounds import maybe_open_threshold_round
 from workflows.disclosure_request.definition import NAME
 from workflows.ledger.requests import record_requests
 
@@ -25,6 +26,17 @@ def record_documents(ctx: TransitionContext) -> dict[str, Any]:
     named = ctx.data.get("documents") or ()
     if named:
         request = ctx.data if ctx.trigger == "register" else ctx.instance_data
-        record_requests(ctx, named, request["applicant"],
-                        date.fromisoformat(str(request["received_on"])))
+        for doc_number in record_requests(ctx, named, request["applicant"],
+                                          date.fromisoformat(str(request["received_on"]))):
+            _threshold_round(ctx, doc_number)
     return {}
+
+
+def _threshold_round(ctx: TransitionContext, doc_number: str) -> None:
+    """条例 44: requests for a non-public document reaching the threshold open a re-review round
+    at once, in this transaction; without the re-review workflow registered nothing opens."""
+    try:
+        maybe_open_threshold_round(ctx, doc_number)
+    except NotFound as exc:
+        if exc.what != "workflow":
+            raise

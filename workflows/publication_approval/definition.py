@@ -42,21 +42,28 @@ DRAFTING = ("draft", "submit")
 """The drafter's triggers: whoever fired them fires no review, approval or publish step on the
 same document (source document 二(一); the drafter does not approve their own document)."""
 SIGNED = ("formed_and_numbered", "record_approval")
+SYSTEM = "system"
+"""The engine's role: a re-review that converts a document starts its publication."""
 _build = Builder(NAME, MODELS)
 
 
 def _signing(trigger: str, source: str, role: str, title: tuple[str, str],
              level: tuple[str, ...], data_key: str) -> tuple[Transition, ...]:
     """The step that reaches ``approved`` for documents of ``level``: an active document starts
-    its 20 working days from ``formed_on`` (条例 26), a non-public one starts none.
+    its 20 working days from ``formed_on`` (条例 26), unless it was converted to active
+    disclosure by a re-review, whose period already runs from the conversion (条例 26 "变更",
+    started by ``draft``); a non-public one starts none.
 
     The engine reports the first guard that refused, so the guards common to every route of a
     trigger come before the routing ones (the refusal then names the real problem)."""
     t = _build.transition
     return (
-        t(trigger, source, "approved", role, title, guards=(*level, "active", SIGNED[0]),
-          data_key=data_key, actions=SIGNED[1], effects=PUBLICATION.start("formed_on"),
-          separate_from=DRAFTING),
+        t(trigger, source, "approved", role, title,
+          guards=(*level, "active", "not_converted", SIGNED[0]), data_key=data_key,
+          actions=SIGNED[1], effects=PUBLICATION.start("formed_on"), separate_from=DRAFTING),
+        t(trigger, source, "approved", role, title,
+          guards=(*level, "active", "converted", SIGNED[0]), data_key=data_key,
+          actions=SIGNED[1], separate_from=DRAFTING),
         t(trigger, source, "approved", role, title, guards=(*level, "non_public", SIGNED[0]),
           data_key=data_key, actions=SIGNED[1], separate_from=DRAFTING),
     )
@@ -105,7 +112,8 @@ def _returns() -> tuple[Transition, ...]:
 def _transitions() -> tuple[Transition, ...]:
     t = _build.transition
     return (
-        t("draft", (), "drafting", DRAFTER, ("起草", "Draft"), actions="record_draft"),
+        t("draft", (), "drafting", (DRAFTER, SYSTEM), ("起草", "Draft"), actions="record_draft",
+          effects=PUBLICATION.start(when_field="converted_from")),
         t("submit", "drafting", "division_review", DRAFTER, ("提交审核", "Submit"),
           guards="attribute_complete", actions="record_attribute"),
         *_review_transitions(),

@@ -124,6 +124,23 @@ def active(ctx: TransitionContext) -> str | None:
     return f"a {attribute} document is not published (主动公开 only, 条例 19, 26)"
 
 
+@guard("not_converted")
+def not_converted(ctx: TransitionContext) -> str | None:
+    """A document drafted anew starts its 20 working days when it is signed (条例 26 "形成")."""
+    if ctx.instance_data.get("converted_from"):
+        return "a converted document's period already runs from its conversion (条例 26 \"变更\")"
+    return None
+
+
+@guard("converted")
+def converted(ctx: TransitionContext) -> str | None:
+    """A document converted to active disclosure by a re-review already counts its 20 working
+    days from the conversion (条例 26 "变更"): signing it starts no second period."""
+    if ctx.instance_data.get("converted_from"):
+        return None
+    return "only a converted document is signed without starting its publication period"
+
+
 @guard("non_public")
 def non_public(ctx: TransitionContext) -> str | None:
     """Only non-public documents are filed without publication (source document 一(四))."""
