@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from engine.definition.diagram import mermaid
-from workflows import disclosure_request
+from workflows import attribute_review, disclosure_request, publication_approval
 
 ROOT = Path(__file__).parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -22,8 +22,11 @@ def _block(lang: str) -> str:
     return match.group(1)
 
 
-def test_readme_diagram_is_the_current_definition() -> None:
-    assert _block("mermaid") == mermaid(disclosure_request.definition())
+def test_readme_diagrams_are_the_current_definitions() -> None:
+    blocks = re.findall(r"```mermaid\n(.*?)```", README, re.S)
+    assert blocks == [mermaid(d) for d in (disclosure_request.definition(),
+                                           publication_approval.definition(),
+                                           attribute_review.definition())]
 
 
 def test_readme_library_example_prints_what_its_comments_say(tmp_path: Path) -> None:

@@ -68,3 +68,28 @@ def test_requests_from_three_applicants_open_one_re_review_at_once(db_url: str) 
     [review] = rounds
     assert review.data["reason"] == "threshold" and review.data["doc_number"] == NUMBER
     assert get_document(engine, NUMBER).applicants == 4
+
+
+def test_an_agency_sets_its_own_threshold(db_url: str) -> None:
+    """条例 44 gives no numbers: with ``review_threshold=(2, 9, 30)`` the second distinct
+    applicant opens the round; a threshold below 1 is refused when the definition is made."""
+    import pytest
+
+    from tests.workflows.story import REGISTRAR, payload
+    from workflows import disclosure_request
+
+    engine = Engine(db_url, clock=ManualClock(on("2025-03-03")))
+    register_all(engine)
+    engine.register(disclosure_request.definition(2, review_threshold=(2, 9, 30)))
+    filed = to_approved(engine, kind="work_information", review_level="ordinary",
+                        attribute="on_request", attribute_basis="条例第十六条",
+                        attribute_reasons=REASONS)
+    engine.fire(filed.id, "file", OFFICE, {"filed_on": "2025-03-10"})
+    engine.clock.set(on("2025-03-12"))  # type: ignore[attr-defined]
+    for n, name in enumerate(("张三", "李四")):
+        engine.start("disclosure_request", REGISTRAR, payload(
+            "register", "2025-03-12", documents=[NUMBER],
+            applicant={"name": name, "type": "natural_person", "contact": f"1390000000{n}"}))
+    assert len(list(engine.find("attribute_review"))) == 1
+    with pytest.raises(ValueError, match="threshold"):
+        disclosure_request.definition(review_threshold=(0, 5, 365))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from engine import Clock, ClockEffect, State, Title, Transition, WorkflowDefinition
+from workflows.attribute_review.rounds import Threshold
 from workflows.common.build import Builder, ClockOps
 from workflows.disclosure_request.family_ops import FamilyOps
 from workflows.disclosure_request.models import (
@@ -262,8 +263,13 @@ def _receipt_transitions() -> tuple[Transition, ...]:
 def definition(version: int = 1, *, fee_pauses_reply: bool = True,
                register_number_template: str | None = None,
                max_correction_days: int = 15, convenience_required: bool = True,
-               reasons_days: int = REASONS_DAYS) -> WorkflowDefinition:
+               reasons_days: int = REASONS_DAYS,
+               review_threshold: tuple[int, int, int] = (3, 5, 365)) -> WorkflowDefinition:
     """The disclosure request definition.
+
+    ``review_threshold``: (distinct applicants, requests, window in calendar days) at which the
+    requests naming a non-public document open a re-review round at once (条例 44; the source
+    document gives no numbers, so these are the agency's).
 
     ``fee_pauses_reply``: whether the time from fee notice to payment is left out of the reply
     period (the text at hand does not settle it; on by default). ``register_number_template``:
@@ -278,6 +284,7 @@ def definition(version: int = 1, *, fee_pauses_reply: bool = True,
     applicant has to give reasons (条例 35), after which ``reasons_lapsed`` records none given;
     at least 1. Raises ``ValueError`` for a setting out of range.
     """
+    Threshold(*review_threshold)  # raises ValueError for a threshold out of range
     if not 1 <= max_correction_days <= MAX_CORRECTION_PERIOD_DAYS:
         raise ValueError(f"max_correction_days must be 1 to {MAX_CORRECTION_PERIOD_DAYS}, "
                          f"got {max_correction_days}")
@@ -289,7 +296,8 @@ def definition(version: int = 1, *, fee_pauses_reply: bool = True,
                                    "max_correction_days": max_correction_days,
                                    "waiting_field": "awaiting_receipt",
                                    "convenience_required": convenience_required,
-                                   "reasons_days": reasons_days}
+                                   "reasons_days": reasons_days,
+                                   "review_threshold": list(review_threshold)}
     if register_number_template:
         settings["register_number_template"] = validate_template(register_number_template)
     transitions = _transitions(fee_pauses_reply)

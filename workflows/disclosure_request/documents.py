@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from engine import NotFound, Registry, TransitionContext
-from workflows.attribute_review.rounds import maybe_open_threshold_round
+from workflows.attribute_review.rounds import Threshold, maybe_open_threshold_round
 from workflows.disclosure_request.definition import NAME
 from workflows.ledger.requests import record_requests
 
@@ -35,8 +35,9 @@ def record_documents(ctx: TransitionContext) -> dict[str, Any]:
 def _threshold_round(ctx: TransitionContext, doc_number: str) -> None:
     """条例 44: requests for a non-public document reaching the threshold open a re-review round
     at once, in this transaction; without the re-review workflow registered nothing opens."""
+    applicants, requests, window = ctx.definition.settings.get("review_threshold", (3, 5, 365))
     try:
-        maybe_open_threshold_round(ctx, doc_number)
+        maybe_open_threshold_round(ctx, doc_number, Threshold(applicants, requests, window))
     except NotFound as exc:
         if exc.what != "workflow":
             raise
