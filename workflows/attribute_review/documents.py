@@ -7,11 +7,11 @@ per threshold window" are read from the ledger, in the transition's own transact
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
 from engine import TransitionContext
+from workflows.common.legal_basis import ARTICLES, cited_article
 from workflows.ledger import DocumentRow
 
 NON_PUBLIC = ("on_request", "withheld")
@@ -21,21 +21,15 @@ ACTIVE_BY_LAW_KINDS = ("regulation", "normative", "policy")
 (条例 20(1)) and policy documents (政策文件, 条例 20(1)(3)). The ledger's ``kind`` is the marker:
 a document of these kinds is active by law, so it is never classified by a re-review (保守国家
 秘密法实施条例 2024 第五条: what the law requires to be public is not a state secret)."""
-BASIS_ARTICLES = (14, 15, 16)
+BASIS_ARTICLES = ARTICLES
 """条例 14 (state secrets, prohibited by law, three securities and one stability), 15 (trade
 secrets, privacy), 16 (internal affairs, process information, law-enforcement files)."""
-_CHINESE = {"十四": 14, "十五": 15, "十六": 16}
-_ARTICLE = re.compile(r"第?\s*(十四|十五|十六|\d+)\s*条|条例\s*(\d+)")
 
 
 def basis_article(basis: str) -> int | None:
-    """The article of 条例 a basis names (``"条例第十四条"``, ``"第15条"``, ``"条例 16"``),
-    if any."""
-    match = _ARTICLE.search(basis)
-    if match is None:
-        return None
-    text = match.group(1) or match.group(2)
-    return _CHINESE.get(text) or (int(text) if text.isdigit() else None)
+    """The article of 条例 a basis names (``"条例第十四条"``, ``"第15条"``, ``"条例 16"``), if any
+    (one reader with drafting: ``workflows.common.legal_basis``)."""
+    return cited_article(basis)
 
 
 def document(ctx: TransitionContext, doc_number: str) -> dict[str, Any] | None:

@@ -8,11 +8,11 @@ converted by a re-review round that is already in the ledger under its 文号, t
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
 from engine import Registry, TransitionContext
+from workflows.common.legal_basis import ARTICLES, cited_article
 from workflows.ledger import DocumentRow
 from workflows.publication_approval.definition import MIN_REASONS_CHARS, NAME
 
@@ -20,35 +20,13 @@ rules = Registry(prefix=NAME)
 guard, action = rules.guard, rules.action
 
 NON_PUBLIC = ("on_request", "withheld")
-BASIS_ARTICLES = (14, 15, 16)
+BASIS_ARTICLES = ARTICLES
 """条例 14 (secrets, security), 15 (trade secrets, privacy), 16 (internal and process
 information): the only bases for a non-public attribute."""
 NO_INTERPRETATION = "policy_without_interpretation"
 """The flag on a policy document published with no interpretation on record (谁起草、谁解读,
 source document 二(二)): in the instance's ``flags`` and, as ``without_interpretation``, on each
 ledger publication entry made then."""
-_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_ARTICLE = re.compile(r"第\s*([0-9]+|[一二三四五六七八九十百]+)\s*条")
-_BARE = re.compile(r"^\s*(?:条例\s*)?([0-9]+)\s*(?:\(\s*[0-9]+\s*\))?\s*$")
-
-
-def _chinese_number(text: str) -> int:
-    """一 … 九十九 as a number (十四 -> 14, 二十 -> 20)."""
-    if "十" not in text:
-        return _DIGITS.get(text, 0)
-    tens, _, units = text.partition("十")
-    return (_DIGITS.get(tens, 0) if tens else 1) * 10 + (_DIGITS.get(units, 0) if units else 0)
-
-
-def cited_article(basis: str) -> int | None:
-    """The article of 条例 a basis cites (``条例第十四条``, ``第15条第一款``, ``16``), or
-    ``None``."""
-    found = _ARTICLE.search(basis) or _BARE.match(basis)
-    if found is None:
-        return None
-    number = found.group(1)
-    return int(number) if number.isdigit() else _chinese_number(number)
-
 
 def _current(ctx: TransitionContext, name: str) -> Any:
     return ctx.data.get(name, ctx.instance_data.get(name))
