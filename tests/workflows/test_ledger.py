@@ -274,6 +274,7 @@ def test_refused_register_and_propose_record_no_request(db_url: str) -> None:
 @pytest.mark.parametrize(("one", "other"), [
     (("张三 ", "138 0000 0000"), ("张三", "13800000000")),
     (("张  三", "+86 138-0000-0000"), ("张 三", "13800000000")),
+    (("张 三", "13800000000"), ("张三", "13800000000")),  # Chinese names carry no spaces
     (("ＺＨＡＮＧ San", "ZhangSan@Example.com "), ("zhang san", "zhangsan@example.com")),
 ])
 def test_applicant_key_normalises_name_and_contact(one: tuple[str, str],
@@ -283,6 +284,7 @@ def test_applicant_key_normalises_name_and_contact(one: tuple[str, str],
 
 def test_applicant_key_tells_different_applicants_apart() -> None:
     assert applicant_key("张三", "13800000000") != applicant_key("张三", "13800000001")
+    assert applicant_key("Wang Wei", "1") != applicant_key("WangWei", "1")  # Latin words stay
     assert applicant_key("张三", "13800000000") != applicant_key("张四", "13800000000")
     assert len(applicant_key("张" * 400, "地址" * 200)) <= 500
 

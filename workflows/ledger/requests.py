@@ -43,6 +43,14 @@ def _text(value: str) -> str:
     return _SPACE.sub(" ", unicodedata.normalize("NFKC", value)).strip().casefold()
 
 
+_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff]) | (?=[\u3400-\u9fff\uf900-\ufaff])")
+
+
+def _name(value: str) -> str:
+    """A name as :func:`_text`, without the spaces beside CJK characters."""
+    return _CJK_SPACE.sub("", _text(value))
+
+
 def _contact(value: str) -> str:
     """A phone number as its digits only (a mainland mobile without the +86/0086 prefix);
     anything else (an e-mail or postal address) as normalised text."""
@@ -62,11 +70,13 @@ def _contact(value: str) -> str:
 def applicant_key(name: str, contact: str) -> str:
     """The key that tells applicants apart (条例 44 "申请人数"): name and contact, normalised.
 
-    Both are NFKC-normalised, whitespace-collapsed, stripped and casefolded; a contact that is a
-    phone number keeps its digits only. So "张三 " with "138 0000 0000" and "张三" with
-    "13800000000" are one applicant. At most :data:`KEY_LENGTH` characters.
+    Both are NFKC-normalised, whitespace-collapsed, stripped and casefolded; a space next to a
+    CJK character in a name is dropped (Chinese names are written without spaces: "张 三" is
+    张三); a contact that is a phone number keeps its digits only. So "张 三 " with
+    "138 0000 0000" and "张三" with "13800000000" are one applicant. At most
+    :data:`KEY_LENGTH` characters.
     """
-    key = f"{_text(name)}\t{_contact(contact)}"
+    key = f"{_name(name)}\t{_contact(contact)}"
     if len(key) > KEY_LENGTH:
         return "sha256:" + hashlib.sha256(key.encode()).hexdigest()
     return key
