@@ -374,3 +374,17 @@ def test_settings_are_checked() -> None:
         attribute_review.definition(min_reasons_chars=0)
     with pytest.raises(ValueError, match="applicants"):
         attribute_review.Threshold(applicants=0)
+
+
+def test_whoever_proposed_may_not_approve_their_own_proposal(engine: Engine) -> None:
+    """Source document 一(四): the drafting division proposes, the office checks; one person
+    holding both roles (and the 定密责任人's) may not approve what they proposed."""
+    everyone = Actor("all-1", ("drafting_division", "office", "classification_officer"))
+    review = open_review(engine)
+    engine.fire(review, "propose_classification", everyone,
+                {"level": "secret", "period": "10年", "scope": "本机关办公室"})
+    for trigger in ("approve_classification", "audit_return"):
+        with unchanged(engine), pytest.raises(PermissionDenied, match="separation of duties"):
+            engine.fire(review, trigger, everyone, {})
+    engine.fire(review, "approve_classification", OFFICER, {})
+    assert engine.get(review).state == "classified"

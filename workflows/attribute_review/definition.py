@@ -39,6 +39,9 @@ STATES = (
 )
 REVIEW = ClockOps("review")
 _build = Builder(NAME, MODELS)
+PROPOSALS = ("propose_retain", "propose_conversion", "propose_classification")
+"""Whoever proposed in a round may not audit or approve that proposal (the office checks the
+division's proposal, source document 一(四); 定密 is the 定密责任人's own decision)."""
 
 
 def _transitions() -> tuple[Transition, ...]:
@@ -60,17 +63,19 @@ def _transitions() -> tuple[Transition, ...]:
           ("提出转为涉密意见", "Propose classification"), guards="not_active_by_law",
           merge_data=False, actions="record_proposal"),
         t("audit_return", "office_audit", "self_review", OFFICE, ("退回处室", "Return"),
-          merge_data=False, actions="record_return"),
+          merge_data=False, actions="record_return", separate_from=PROPOSALS),
         t("approve_proposal", "office_audit", "retained", OFFICE,
           ("审核同意（维持）", "Approve (retain)"), guards="proposal_is_retain",
-          data_key="decision", actions="apply_retain", effects=stop),
+          data_key="decision", actions="apply_retain", effects=stop, separate_from=PROPOSALS),
         t("approve_proposal", "office_audit", "converted", OFFICE,
           ("审核同意（转为主动公开）", "Approve (convert)"), guards="proposal_is_conversion",
-          data_key="decision", actions="apply_conversion", effects=stop),
+          data_key="decision", actions="apply_conversion", effects=stop,
+          separate_from=PROPOSALS),
         t("approve_classification", "office_audit", "classified", CLASSIFICATION_OFFICER,
           ("定密", "Approve classification"),
           guards=("proposal_is_classification", "not_active_by_law"),
-          data_key="decision", actions="apply_classification", effects=stop),
+          data_key="decision", actions="apply_classification", effects=stop,
+          separate_from=PROPOSALS),
     )
 
 
