@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from engine import InvalidData
+from engine import SYSTEM, DuplicateRow, GuardRejected, InvalidData
 from engine.testing import unchanged
 from tests.workflows.publication import (
     DIVISION_HEAD,
@@ -25,13 +25,13 @@ from tests.workflows.publication import (
     REASONS,
     SECRECY_REVIEWER,
     draft,
+    draft_data,
     fire,
     ledger,
     make,
     on,
     to_approved,
 )
-from workflows.ledger import DocumentRow
 
 TWO_CHANNELS: dict[str, Any] = {"channels": [
     {"channel": "website", "published_on": "2025-03-12", "address": "https://gov.example/3"},
@@ -198,17 +198,21 @@ def test_draft_with_a_number_is_linked(db_url: str) -> None:
     assert [(link.kind, link.key) for link in engine.links(inst.id)] == [("document", NUMBER)]
 
 
-def test_converted_document_keeps_its_ledger_row(db_url: str) -> None:
-    """A document converted to active by a re-review round (条例 18; 条例 26 "变更") is drafted
-    again under its 文号: its existing ledger row takes the new attribute, no second row."""
+def test_made_up_conversion_cannot_rewrite_an_issued_row(db_url: str) -> None:
+    """``converted_from`` is the system's (条例 18): a drafter naming an issued 文号 with a
+    made-up conversion is refused, and without one the 文号 is a duplicate; nothing changes."""
     engine = make(db_url)
     old = to_approved(engine, review_level="ordinary", attribute="withheld",
                       attribute_basis="条例第十六条", attribute_reasons=REASONS)
     engine.fire(old.id, "file", OFFICE, {})
-    inst = draft(engine, doc_number=NUMBER, converted_from="round-2025-1")
-    assert inst.data["doc_id"] == old.id
-    rows = engine.rows(DocumentRow, doc_number=NUMBER)
-    assert len(rows) == 1 and rows[0]["attribute"] == "active"
+    with unchanged(engine), pytest.raises(GuardRejected, match="converted_from"):
+        draft(engine, doc_number=NUMBER, converted_from="round-2025-1")
+    with unchanged(engine), pytest.raises(GuardRejected, match="not converted"):
+        engine.start("publication_approval", SYSTEM,
+                     draft_data(doc_number=NUMBER, converted_from="round-2025-1"))
+    with unchanged(engine), pytest.raises(DuplicateRow):
+        draft(engine, doc_number=NUMBER)
+    assert ledger(engine, old)["attribute"] == "withheld"
 
 
 def test_draft_refused_changes_nothing(db_url: str) -> None:

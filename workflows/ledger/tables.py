@@ -23,6 +23,8 @@ REVIEW_LEVELS = ("ordinary", "important", "major")
 ATTRIBUTES = ("active", "on_request", "withheld")
 """主动公开, 依申请公开, 不予公开."""
 STATUSES = ("drafting", "issued", "published", "retracted", "repealed")
+"""An abandoned draft (撤销) keeps its row as ``drafting`` with no ``doc_number``: its 文号 is
+free for another document, the row stays for the record."""
 
 
 class DocumentRow(SQLModel, table=True):

@@ -54,17 +54,18 @@ def _signing(trigger: str, source: str, role: str, title: tuple[str, str],
     disclosure by a re-review, whose period already runs from the conversion (条例 26 "变更",
     started by ``draft``); a non-public one starts none.
 
-    The engine reports the first guard that refused, so the guards common to every route of a
-    trigger come before the routing ones (the refusal then names the real problem)."""
+    The engine reports the first guard that refused, so the guards common to every signing route
+    (date and 文号) come before the attribute routing ones (the refusal then names the real
+    problem)."""
     t = _build.transition
     return (
         t(trigger, source, "approved", role, title,
-          guards=(*level, "active", "not_converted", SIGNED[0]), data_key=data_key,
+          guards=(*level, SIGNED[0], "active", "not_converted"), data_key=data_key,
           actions=SIGNED[1], effects=PUBLICATION.start("formed_on"), separate_from=DRAFTING),
         t(trigger, source, "approved", role, title,
-          guards=(*level, "active", "converted", SIGNED[0]), data_key=data_key,
+          guards=(*level, SIGNED[0], "active", "converted"), data_key=data_key,
           actions=SIGNED[1], separate_from=DRAFTING),
-        t(trigger, source, "approved", role, title, guards=(*level, "non_public", SIGNED[0]),
+        t(trigger, source, "approved", role, title, guards=(*level, SIGNED[0], "non_public"),
           data_key=data_key, actions=SIGNED[1], separate_from=DRAFTING),
     )
 
@@ -88,7 +89,7 @@ def _review_transitions() -> tuple[Transition, ...]:
           data_key="determination_referral", separate_from=DRAFTING),
         t("receive_determination", "awaiting_determination", "confidentiality_review",
           SECRECY_REVIEWER, ("收到确定意见", "Receive determination"), data_key="determination",
-          separate_from=DRAFTING),
+          guards="received_by_today", separate_from=DRAFTING),
         *_signing("approve_office", "office_review", OFFICE, office, ("important",),
                   "office_review"),
         t("approve_office", "office_review", "leader_approval", OFFICE, office, guards="major",
@@ -112,10 +113,11 @@ def _returns() -> tuple[Transition, ...]:
 def _transitions() -> tuple[Transition, ...]:
     t = _build.transition
     return (
-        t("draft", (), "drafting", (DRAFTER, SYSTEM), ("起草", "Draft"), actions="record_draft",
+        t("draft", (), "drafting", (DRAFTER, SYSTEM), ("起草", "Draft"),
+          guards="conversion_source", actions="record_draft",
           effects=PUBLICATION.start(when_field="converted_from")),
         t("submit", "drafting", "division_review", DRAFTER, ("提交审核", "Submit"),
-          guards="attribute_complete", actions="record_attribute"),
+          guards=("keeps_conversion", "attribute_complete"), actions="record_attribute"),
         *_review_transitions(),
         *_returns(),
         t("publish", "approved", "published", OFFICE, ("发布", "Publish"),
@@ -123,14 +125,14 @@ def _transitions() -> tuple[Transition, ...]:
           effects=PUBLICATION.stop("published_on"), separate_from=DRAFTING),
         t("add_interpretation", ("approved", "published"), None, DRAFTER,
           ("政策解读", "Add interpretation"), merge_data=False,
-          actions="record_interpretation"),
+          guards=("active", "interpretation_dated"), actions="record_interpretation"),
         t("file", "approved", "filed", OFFICE, ("印发不公开", "File (not public)"),
           guards="non_public", data_key="filing", actions="record_filing",
           separate_from=DRAFTING),
         t("retract", "published", "retracted", (OFFICE, LEADER), ("撤回", "Retract"),
           data_key="retraction", actions="record_retraction", separate_from=DRAFTING),
         t("abandon", BEFORE_APPROVAL, "abandoned", (DRAFTER, OFFICE), ("撤销", "Abandon"),
-          data_key="abandonment"),
+          guards="abandonable", data_key="abandonment", actions="record_abandonment"),
     )
 
 

@@ -35,7 +35,9 @@ class DraftData(TriggerData):
 
     ``attribute`` may be left open while drafting; ``submit`` refuses a draft without one.
     ``converted_from`` names the re-review round that converted an existing document to active
-    disclosure (条例 18 "变更"); ``doc_number`` (文号) is given when already known.
+    disclosure (条例 18 "变更"); only the system gives it, when that round's conversion is the
+    document's last review entry (guard ``conversion_source``). ``doc_number`` (文号) is given
+    when already known; one the agency's ledger already has is a duplicate.
     """
 
     title: Text

@@ -13,8 +13,9 @@ from typing import Any
 
 from engine import Registry, TransitionContext
 from workflows.common.legal_basis import ARTICLES, cited_article
-from workflows.ledger import DocumentRow
-from workflows.publication_approval.definition import MIN_REASONS_CHARS, NAME
+from workflows.disclosure_request.documents import _threshold_round
+from workflows.ledger import DocumentRow, insert_document, sync_counts
+from workflows.publication_approval.definition import MIN_REASONS_CHARS, NAME, SYSTEM
 
 rules = Registry(prefix=NAME)
 guard, action = rules.guard, rules.action
@@ -140,14 +141,97 @@ def determination_allows(ctx: TransitionContext) -> str | None:
     return None
 
 
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
 @guard("formed_and_numbered")
 def formed_and_numbered(ctx: TransitionContext) -> str | None:
     """The step that signs the document records its 签发/成文 date (条例 26 counts from it) and
-    its 文号."""
+    its 文号. The date is a Beijing day no later than today and no earlier than the day the
+    draft was started, whatever the attribute. A converted document keeps the 文号 it was
+    issued under (the re-review converted that document, 条例 18) and its original 成文 date,
+    which it may also be signed with."""
     if "formed_on" not in ctx.data:
         return "the signing step needs formed_on, the 签发/成文 date (条例 26 counts from it)"
     if not _current(ctx, "doc_number"):
         return "the signing step needs the doc_number (文号) unless it was given at drafting"
+    formed = _day(ctx.data["formed_on"])
+    if ctx.instance_data.get("converted_from") and formed == _row(ctx)["formed_on"]:
+        return None
+    if formed > ctx.today:
+        return f"formed_on {formed} is after today, {ctx.today}"
+    drafted = ctx.instance_data.get("drafted_on")
+    if drafted and formed < _day(drafted):
+        return f"formed_on {formed} is before the draft was started, {drafted}"
+    number = ctx.instance_data.get("doc_number")
+    if ctx.instance_data.get("converted_from") and ctx.data.get("doc_number") not in (None,
+                                                                                      number):
+        return (f"a converted document keeps its 文号 {number!r}; it cannot be signed as "
+                f"{ctx.data['doc_number']!r} (条例 18, 26)")
+    return None
+
+
+@guard("conversion_source")
+def conversion_source(ctx: TransitionContext) -> str | None:
+    """``converted_from`` is the system's: only the conversion of a re-review (条例 18, 26;
+    ``workflows.attribute_review.conversion``) starts a publication on a document already in
+    the ledger, and only when that document's last review entry is that instance's conversion.
+    Any other draft naming an existing 文号 is refused as a duplicate."""
+    source = ctx.data.get("converted_from")
+    if not source:
+        return None
+    if SYSTEM not in ctx.actor.roles:
+        return "converted_from is set only by a re-review's conversion (the system), 条例 18"
+    number = ctx.data.get("doc_number")
+    rows = ctx.tables.select(DocumentRow, doc_number=number) if number else []
+    reviews = rows[0]["reviews"] if rows else []
+    last = reviews[-1] if reviews else {}
+    if last.get("result") != "converted" or last.get("instance") != source:
+        return (f"document {number!r} was not converted to active disclosure by re-review "
+                f"{source!r} (its last review entry is not that conversion)")
+    return None
+
+
+@guard("keeps_conversion")
+def keeps_conversion(ctx: TransitionContext) -> str | None:
+    """A document converted to active disclosure by a re-review is published (条例 18, 26): its
+    publication may not change the attribute away from ``active``."""
+    attribute = ctx.data.get("attribute")
+    if ctx.instance_data.get("converted_from") and attribute not in (None, "active"):
+        return (f"a document converted to active disclosure cannot be submitted as {attribute} "
+                "(条例 18, 26: the conversion ends in publication)")
+    return None
+
+
+@guard("abandonable")
+def abandonable(ctx: TransitionContext) -> str | None:
+    """The publication a conversion started must end in publication within 20 working days of
+    the change (条例 18, 26): it is not abandoned."""
+    if ctx.instance_data.get("converted_from"):
+        return "a converted document's publication cannot be abandoned (条例 18, 26)"
+    return None
+
+
+@guard("received_by_today")
+def received_by_today(ctx: TransitionContext) -> str | None:
+    """A determination (条例 17) is received on a past day or today, not in the future."""
+    received = _day(ctx.data["received_on"])
+    if received > ctx.today:
+        return f"received_on {received} is after today, {ctx.today}"
+    return None
+
+
+@guard("interpretation_dated")
+def interpretation_dated(ctx: TransitionContext) -> str | None:
+    """An interpretation (谁起草、谁解读, source document 二(二)) is published between the
+    document's 签发/成文 date and today."""
+    published = _day(ctx.data["published_on"])
+    formed = ctx.instance_data.get("formed_on")
+    if published > ctx.today:
+        return f"published_on {published} is after today, {ctx.today}"
+    if formed and published < _day(formed):
+        return f"published_on {published} is before the document was formed, {formed}"
     return None
 
 
@@ -167,9 +251,11 @@ def _row(ctx: TransitionContext) -> dict[str, Any]:
 
 @action("record_draft")
 def record_draft(ctx: TransitionContext) -> dict[str, Any]:
-    """Enter the draft in the ledger (status drafting). A converted document already in the
-    ledger under its 文号 keeps its row, which takes the new attribute proposal. A draft without
-    an attribute yet is entered with an empty one (the ledger column is required)."""
+    """Enter the draft in the ledger (status drafting) with the requests that already named its
+    文号 (条例 44); a 文号 the agency already has is a :class:`DuplicateRow`. A converted document
+    (``converted_from`` vetted by ``conversion_source``) keeps its row, which takes the new
+    attribute proposal. A draft without an attribute yet is entered with an empty one (the
+    ledger column is required). ``drafted_on`` (today) bounds the signing date."""
     d = ctx.data
     fields = {"title": d["title"], "drafting_division": d["drafting_division"],
               "kind": d["kind"], "review_level": d["review_level"],
@@ -183,11 +269,11 @@ def record_draft(ctx: TransitionContext) -> dict[str, Any]:
         ctx.tables.update(DocumentRow, {"doc_id": doc_id}, **fields)
     else:
         doc_id = ctx.instance_id
-        ctx.tables.insert(DocumentRow, doc_id=doc_id, doc_number=number, status="drafting",
-                          publications=[], interpretations=[], reviews=[], **fields)
+        insert_document(ctx.tables, doc_id=doc_id, doc_number=number, status="drafting",
+                        **fields)
     if number:
         ctx.link("document", number)
-    return {"doc_id": doc_id}
+    return {"doc_id": doc_id, "drafted_on": ctx.today.isoformat()}
 
 
 @action("record_attribute")
@@ -201,10 +287,19 @@ def record_attribute(ctx: TransitionContext) -> dict[str, Any]:
 
 @action("record_approval")
 def record_approval(ctx: TransitionContext) -> dict[str, Any]:
-    """签发: the ledger gets ``formed_on`` and the 文号; the instance is linked to the 文号."""
+    """签发: the ledger gets ``formed_on`` and the 文号, with the requests that already named the
+    文号 (条例 44); the instance is linked to the 文号. A converted document keeps its original
+    成文 date in the ledger and on the instance; ``signed_on`` is the date given at signing, or
+    today when the original date was given."""
     number = str(_current(ctx, "doc_number"))
-    formed_on = ctx.data["formed_on"]
+    formed_on = str(ctx.data["formed_on"])
+    if ctx.instance_data.get("converted_from"):
+        original = _row(ctx)["formed_on"]
+        kept = original.isoformat() if original else None
+        signed = ctx.today.isoformat() if formed_on == kept else formed_on
+        return {"signed_on": signed, "doc_number": number, "formed_on": kept}
     _update(ctx, formed_on=date.fromisoformat(formed_on), doc_number=number)
+    sync_counts(ctx.tables, number)
     ctx.link("document", number)
     return {"formed_on": formed_on, "doc_number": number}
 
@@ -243,8 +338,18 @@ def record_interpretation(ctx: TransitionContext) -> dict[str, Any]:
 
 @action("record_filing")
 def record_filing(ctx: TransitionContext) -> dict[str, Any]:
-    """印发不公开: the document is issued and waits in the ledger for re-review (条例 18)."""
+    """印发不公开: the document is issued and waits in the ledger for re-review (条例 18); if the
+    requests that named it already reach the threshold, a re-review opens now (条例 44)."""
     _update(ctx, status="issued")
+    _threshold_round(ctx, str(_current(ctx, "doc_number")))
+    return {}
+
+
+@action("record_abandonment")
+def record_abandonment(ctx: TransitionContext) -> dict[str, Any]:
+    """撤销: the ledger row stays (status ``drafting``, for the record) but gives up its 文号,
+    which is free again for another document; its request counts go with the 文号."""
+    _update(ctx, doc_number=None, requests=0, applicants=0)
     return {}
 
 
