@@ -16,8 +16,7 @@ After every step:
   文号, and those rows are exactly the (request, 文号) pairs the requests named.
 
 Requests here name 文号 already in the ledger (or one never issued); naming a 文号 *before* a
-document is signed with it is :func:`test_request_naming_a_number_before_signing_is_counted`,
-a known gap at the time of writing (the signing step did not call ``ledger.sync_counts``).
+document is signed with it is :func:`test_request_naming_a_number_before_signing_is_counted`.
 """
 
 from __future__ import annotations
@@ -27,7 +26,6 @@ import tempfile
 from datetime import date, timedelta
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
@@ -275,9 +273,6 @@ LedgerMachine.TestCase.settings = settings(
 TestLedgerConsistency = LedgerMachine.TestCase
 
 
-@pytest.mark.xfail(strict=False, reason="the signing step sets the 文号 without "
-                                         "ledger.sync_counts: requests that named it earlier are "
-                                         "not counted (drop this mark once it is fixed)")
 def test_request_naming_a_number_before_signing_is_counted(tmp_path: Any) -> None:
     """A request may name a 文号 before the document is signed with it (ledger.requests); the
     document's row should start with that request counted once it gets the 文号."""

@@ -28,11 +28,11 @@ def record_documents(ctx: TransitionContext) -> dict[str, Any]:
         request = ctx.data if ctx.trigger == "register" else ctx.instance_data
         for doc_number in record_requests(ctx, named, request["applicant"],
                                           date.fromisoformat(str(request["received_on"]))):
-            _threshold_round(ctx, doc_number)
+            threshold_round(ctx, doc_number)
     return {}
 
 
-def _threshold_round(ctx: TransitionContext, doc_number: str) -> None:
+def threshold_round(ctx: TransitionContext, doc_number: str) -> None:
     """条例 44: requests for a non-public document reaching the threshold open a re-review round
     at once, in this transaction; without the re-review workflow registered nothing opens."""
     applicants, requests, window = ctx.definition.settings.get("review_threshold", (3, 5, 365))

@@ -13,7 +13,7 @@ from typing import Any
 
 from engine import Registry, TransitionContext
 from workflows.common.legal_basis import ARTICLES, cited_article
-from workflows.disclosure_request.documents import _threshold_round
+from workflows.disclosure_request.documents import threshold_round
 from workflows.ledger import DocumentRow, insert_document, sync_counts
 from workflows.publication_approval.definition import MIN_REASONS_CHARS, NAME, SYSTEM
 
@@ -341,7 +341,7 @@ def record_filing(ctx: TransitionContext) -> dict[str, Any]:
     """印发不公开: the document is issued and waits in the ledger for re-review (条例 18); if the
     requests that named it already reach the threshold, a re-review opens now (条例 44)."""
     _update(ctx, status="issued")
-    _threshold_round(ctx, str(_current(ctx, "doc_number")))
+    threshold_round(ctx, str(_current(ctx, "doc_number")))
     return {}
 
 
