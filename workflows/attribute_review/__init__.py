@@ -31,24 +31,17 @@ from workflows.attribute_review.rounds import (
     window_counts,
 )
 from workflows.attribute_review.rules import rules
+from workflows.common.build import workflow_registry
 
 
 def registry() -> Registry:
     """The re-review's guards, actions and models."""
-    reg = Registry(prefix=NAME)
-    reg.update(rules)
-    for trigger, model in MODELS.items():
-        reg.model(trigger, model)
-    return reg
+    return workflow_registry(NAME, (rules,), MODELS)
 
 
 def round_registry() -> Registry:
     """The yearly round opener's action and models."""
-    reg = Registry(prefix=ROUND_NAME)
-    reg.update(round_rules)
-    for trigger, model in ROUND_MODELS.items():
-        reg.model(trigger, model)
-    return reg
+    return workflow_registry(ROUND_NAME, (round_rules,), ROUND_MODELS)
 
 
 def definitions() -> list[WorkflowDefinition]:

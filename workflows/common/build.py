@@ -11,10 +11,11 @@ does), so a definition writes ``guards=("correction_once",)`` exactly as its rul
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from engine import ClockEffect, Title, Transition
+from engine import ClockEffect, Registry, Title, Transition
 from engine.transition.registry import qualify
 
 __all__ = ["Builder", "ClockOps", "Names"]
@@ -110,3 +111,15 @@ class Builder:
             effects=(effects,) if isinstance(effects, ClockEffect) else tuple(effects),
             title=title if isinstance(title, Title) else Title(*title),
             separate_from=_names(separate_from))
+
+
+def workflow_registry(workflow: str, rules: Iterable[Registry],
+                      models: Mapping[str, type[Any]]) -> Registry:
+    """One registry for a workflow: its rule modules' guards and actions, and its trigger data
+    models registered under the workflow's name (``disclosure_request.register``)."""
+    reg = Registry(prefix=workflow)
+    for part in rules:
+        reg.update(part)
+    for trigger, model in models.items():
+        reg.model(trigger, model)
+    return reg

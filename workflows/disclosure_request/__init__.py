@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from engine import Engine, Registry, WorkflowDefinition
 from workflows import ledger
+from workflows.common.build import workflow_registry
 from workflows.disclosure_request import confidentiality, documents, limits
 from workflows.disclosure_request.definition import NAME, definition
 from workflows.disclosure_request.models import CONVENIENCE_OPTIONAL_MODELS, MODELS
@@ -18,15 +19,9 @@ from workflows.disclosure_request.rules import rules
 
 def registry() -> Registry:
     """The guards, actions and models the definition names."""
-    reg = Registry(prefix=NAME)
-    reg.update(rules)
-    reg.update(notice_rules)
-    reg.update(confidentiality.rules)
-    reg.update(limits.rules)
-    reg.update(documents.rules)
-    for trigger, model in {**MODELS, **CONVENIENCE_OPTIONAL_MODELS}.items():
-        reg.model(trigger, model)
-    return reg
+    return workflow_registry(
+        NAME, (rules, notice_rules, confidentiality.rules, limits.rules, documents.rules),
+        {**MODELS, **CONVENIENCE_OPTIONAL_MODELS})
 
 
 def register(engine: Engine, version: WorkflowDefinition | None = None) -> WorkflowDefinition:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from engine import Engine, Registry, WorkflowDefinition
 from workflows import ledger
+from workflows.common.build import workflow_registry
 from workflows.publication_approval.definition import NAME, definition
 from workflows.publication_approval.models import MODELS
 from workflows.publication_approval.rules import rules
@@ -16,11 +17,7 @@ from workflows.publication_approval.rules import rules
 
 def registry() -> Registry:
     """The guards, actions and models the definition names."""
-    reg = Registry(prefix=NAME)
-    reg.update(rules)
-    for trigger, model in MODELS.items():
-        reg.model(trigger, model)
-    return reg
+    return workflow_registry(NAME, (rules,), MODELS)
 
 
 def register(engine: Engine, version: WorkflowDefinition | None = None) -> WorkflowDefinition:
