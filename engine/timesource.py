@@ -6,7 +6,7 @@ year of requests can run in seconds under :class:`engine.testing.ManualClock`.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -40,6 +40,19 @@ def utc_dt(value: datetime | None) -> datetime | None:
     if value is None:
         return value
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def beijing_aware(moment: datetime) -> datetime:
+    """``moment`` as aware UTC; a naive moment is read as Beijing time, the time agencies
+    think in."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=SHANGHAI)
+    return moment.astimezone(UTC)
+
+
+def beijing_moment(day: date, at: time = time(0, 0)) -> datetime:
+    """The Beijing wall-clock moment ``at`` on ``day``, as UTC (the database stores UTC)."""
+    return datetime.combine(day, at, tzinfo=SHANGHAI).astimezone(UTC)
 
 
 def local_date(moment: datetime) -> date:

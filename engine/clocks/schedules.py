@@ -23,11 +23,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Literal, Protocol, cast, get_args
 
 from engine.errors import ScheduleError
-from engine.timesource import SHANGHAI
+from engine.timesource import SHANGHAI, beijing_moment
 
 ScheduleKind = Literal["nth_working_day", "every_working_day"]
 
@@ -174,7 +174,7 @@ class ScheduleSpec:
 
     def due_moment(self, day: date) -> datetime:
         """When an occurrence on the Beijing date ``day`` is due: ``at`` Asia/Shanghai, in UTC."""
-        return datetime.combine(day, self.at, tzinfo=SHANGHAI).astimezone(UTC)
+        return beijing_moment(day, self.at)
 
     def _working_day_on_or_after(self, day: date, cal: ScheduleCalendar) -> date:
         found = day if cal.is_working_day(day) else cal.add_working_days(day, 1)

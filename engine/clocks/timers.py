@@ -9,22 +9,19 @@ fall due at 09:00 Asia/Shanghai on their day; a deadline at 00:00 on the day aft
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from engine.clocks.deadline import WorkingCalendar, reminder_days
 from engine.clocks.record import ClockRecord
 from engine.definition.model import Clock
-from engine.timesource import SHANGHAI
+from engine.timesource import beijing_moment
 
 REMINDER, DEADLINE, AUTOMATIC = "reminder", "deadline", "automatic"
 REMINDER_TRIGGER, OVERDUE_TRIGGER = "reminder", "overdue"
 REMINDER_TIME = time(9, 0)
 
 
-def at_local(day: date, moment: time = time(0, 0)) -> datetime:
-    """A Beijing wall-clock moment, as UTC (the database stores UTC)."""
-    return datetime.combine(day, moment, tzinfo=SHANGHAI).astimezone(UTC)
 
 
 def derive(clock: Clock, rec: ClockRecord, cal: WorkingCalendar, now: datetime,
@@ -39,11 +36,11 @@ def derive(clock: Clock, rec: ClockRecord, cal: WorkingCalendar, now: datetime,
     if not rec.running or due is None:
         return []
     rows: list[dict[str, Any]] = [
-        dict(clock=name, kind=REMINDER, due_at=at_local(day, REMINDER_TIME),
+        dict(clock=name, kind=REMINDER, due_at=beijing_moment(day, REMINDER_TIME),
              trigger=REMINDER_TRIGGER, epoch=rec.epoch)
         for _, day in reminder_days(rec, clock, cal)]
     rows = [r for r in rows if r["due_at"] > now]
     kind, trigger = (AUTOMATIC, clock.on_expiry) if clock.on_expiry else (DEADLINE, OVERDUE_TRIGGER)
-    rows.append(dict(clock=name, kind=kind, due_at=at_local(due + timedelta(days=1)),
+    rows.append(dict(clock=name, kind=kind, due_at=beijing_moment(due + timedelta(days=1)),
                      trigger=trigger, epoch=rec.epoch))
     return rows

@@ -27,7 +27,7 @@ from engine.store.outbox import Subscription
 from engine.store.tables import DEFAULT_AGENCY
 from engine.store.write import write
 from engine.text import text_problem
-from engine.timesource import SystemClock, TimeSource
+from engine.timesource import SystemClock, TimeSource, beijing_aware
 from engine.transition.change import Change
 from engine.transition.decide import decide_fire
 from engine.transition.registry import Registry
@@ -326,7 +326,7 @@ class Engine:
         set_time = getattr(self.core.clock, "set", None)
         if set_time is None:
             raise TypeError("advance() needs an engine running on a ManualClock")
-        return due.run_until(self.core, _aware(to), set_time)
+        return due.run_until(self.core, beijing_aware(to), set_time)
 
     def timers(self, instance_id: str | None = None, status: str | None = None) -> list[Timer]:
         """The agency's timers, by due time (for inspection: ``gongkai timers --failed``)."""
@@ -432,10 +432,4 @@ def _moment(field: str, value: object) -> datetime | None:
     if not isinstance(value, datetime):
         raise InvalidData("events", [{"field": field, "message": "must be a datetime (a naive "
                                       f"one is Beijing time), not {type(value).__name__}"}])
-    return _aware(value)
-
-
-def _aware(moment: datetime) -> datetime:
-    from engine.timesource import SHANGHAI
-
-    return moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment
+    return beijing_aware(value)

@@ -8,10 +8,11 @@ from datetime import datetime
 
 from engine.runtime.engine import Engine
 from engine.store.schemas import postgres_schema
-from engine.testing.clock import ManualClock, aware
+from engine.testing.clock import ManualClock
 from engine.testing.guards import guard_context
 from engine.testing.story import Story
 from engine.testing.tables import dump, unchanged
+from engine.timesource import beijing_aware
 
 __all__ = ["ManualClock", "Story", "advance", "dump", "guard_context", "postgres_schema",
            "unchanged"]
@@ -22,4 +23,4 @@ def advance(engine: Engine, to: datetime) -> int:
     timer in due order; how many fired. Same as ``engine.advance(to)``."""
     if not isinstance(engine.clock, ManualClock):
         raise TypeError("advance() needs an engine running on a ManualClock")
-    return engine.advance(aware(to))
+    return engine.advance(beijing_aware(to))

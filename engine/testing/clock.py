@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from engine.timesource import SHANGHAI
+from engine.timesource import beijing_aware
 
 
 class ManualClock:
@@ -16,14 +16,14 @@ class ManualClock:
 
     def __init__(self, start: datetime) -> None:
         self._lock = threading.Lock()
-        self._now = aware(start)
+        self._now = beijing_aware(start)
 
     def now(self) -> datetime:
         with self._lock:
             return self._now
 
     def set(self, when: datetime) -> None:
-        when = aware(when)
+        when = beijing_aware(when)
         with self._lock:
             if when < self._now:
                 raise ValueError(f"a manual clock does not go back: {when} is before {self._now}")
@@ -35,10 +35,3 @@ class ManualClock:
         with self._lock:
             self._now += delta
             return self._now
-
-
-def aware(moment: datetime) -> datetime:
-    """``moment`` as aware UTC; a naive moment is read as Beijing time."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=SHANGHAI)
-    return moment.astimezone(UTC)
