@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from engine.errors import HistoryTampered
-from engine.snapshot import Event
+from engine.snapshot import Event, EventFields
 
 GENESIS = "0" * 64
 
@@ -24,34 +23,19 @@ def canonical_json(value: Any) -> str:
                       default=str)
 
 
-@dataclass(frozen=True)
-class EventFields:
-    """What an event's hash covers, in hashing order: the event and the hash before it."""
-
-    instance_id: str
-    seq: int
-    trigger: str
-    from_state: str | None
-    to_state: str
-    actor_id: str
-    actor_role: str
-    event_time: datetime
-    recorded_at: datetime
-    data: Mapping[str, Any]
-    prev_hash: str
-
-    def hash(self) -> str:
-        """SHA-256 over the canonical JSON of the fields (times as UTC ISO strings)."""
-        body = canonical_json([
-            self.instance_id, self.seq, self.trigger, self.from_state, self.to_state,
-            self.actor_id, self.actor_role, _utc(self.event_time), _utc(self.recorded_at),
-            self.data, self.prev_hash])
-        return hashlib.sha256(body.encode()).hexdigest()
+def digest_of(fields: EventFields) -> str:
+    """SHA-256 over the canonical JSON of an event's hashed fields (times as UTC ISO strings);
+    an :class:`Event` is its own fields."""
+    body = canonical_json([
+        fields.instance_id, fields.seq, fields.trigger, fields.from_state, fields.to_state,
+        fields.actor_id, fields.actor_role, _utc(fields.event_time), _utc(fields.recorded_at),
+        fields.data, fields.prev_hash])
+    return hashlib.sha256(body.encode()).hexdigest()
 
 
 def event_hash(**fields: Any) -> str:
     """The hash of an event given as keyword fields (see :class:`EventFields`)."""
-    return EventFields(**fields).hash()
+    return digest_of(EventFields(**fields))
 
 
 def _utc(moment: datetime) -> str:
@@ -60,12 +44,7 @@ def _utc(moment: datetime) -> str:
 
 
 def hash_of(event: Event) -> str:
-    return EventFields(
-        instance_id=event.instance_id, seq=event.seq, trigger=event.trigger,
-        from_state=event.from_state, to_state=event.to_state, actor_id=event.actor_id,
-        actor_role=event.actor_role, event_time=event.event_time,
-        recorded_at=event.recorded_at, data=event.data, prev_hash=event.prev_hash,
-    ).hash()
+    return digest_of(event)
 
 
 def verify_chain(instance_id: str, events: Iterable[Event], last_hash: str, count: int) -> None:

@@ -35,8 +35,9 @@ class Instance:
 
 
 @dataclass(frozen=True)
-class Event:
-    """One entry of an instance's append-only history."""
+class EventFields:
+    """What an event's hash covers, in hashing order: the event and the hash before it
+    (``engine.audit.digest_of``)."""
 
     instance_id: str
     seq: int
@@ -49,6 +50,13 @@ class Event:
     recorded_at: datetime
     data: Mapping[str, Any]
     prev_hash: str
+
+
+@dataclass(frozen=True)
+class Event(EventFields):
+    """One entry of an instance's append-only history: the hashed fields, the hash, and the
+    workflow and agency it belongs to (copied from the instance, for reports)."""
+
     hash: str
     workflow: str = ""
     agency: str = ""

@@ -14,12 +14,13 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from engine.audit import EventFields
+from engine.audit import digest_of
 from engine.clocks.deadline import WorkingCalendar
 from engine.clocks.record import ClockRecord
 from engine.clocks.timers import derive
 from engine.definition.model import WorkflowDefinition
 from engine.errors import ConcurrentUpdate
+from engine.snapshot import EventFields
 from engine.store import tables
 from engine.transition.change import Change
 
@@ -42,7 +43,7 @@ def write(conn: Connection, change: Change, now: datetime, definition: WorkflowD
           cal: WorkingCalendar) -> None:
     """Persist ``change``; raises :class:`ConcurrentUpdate` if another writer came first."""
     fields = _event_fields(change, now)
-    digest = fields.hash()
+    digest = digest_of(fields)
     _write_row(conn, change, now, digest)
     conn.execute(_INSERT_EVENT, dict(
         vars(fields), hash=digest, agency=change.agency, workflow=change.workflow))
