@@ -45,6 +45,7 @@ class Document:
     requests: int
     applicants: int
     reviews: tuple[Mapping[str, Any], ...]
+    repealed_on: dt.date | None = None
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Document:
@@ -58,6 +59,7 @@ class Document:
             classified=bool(row["classified"]),
             publications=_frozen(row["publications"]),
             interpretations=_frozen(row["interpretations"]),
+            repealed_on=row.get("repealed_on"),
             requests=int(row["requests"]), applicants=int(row["applicants"]),
             reviews=_frozen(row["reviews"]))
 

@@ -15,7 +15,7 @@ from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 PACKAGE = "ledger"
-VERSION = 1
+VERSION = 2
 
 KINDS = ("policy", "normative", "regulation", "work_information", "other")
 """政策文件, 行政规范性文件, 规章, 工作信息, other."""
@@ -49,6 +49,7 @@ class DocumentRow(SQLModel, table=True):
     attribute_basis: str | None = Field(default=None, max_length=255)
     attribute_reasons: str | None = Field(default=None, max_length=2000)
     formed_on: dt.date | None = None
+    repealed_on: dt.date | None = None
     status: str = Field(default="drafting", max_length=16)
     classified: bool = False
     publications: list[dict[str, Any]] = Field(default_factory=list,

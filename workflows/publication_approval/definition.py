@@ -31,6 +31,7 @@ STATES = (
     State("published", Title("已发布", "Published")),
     State("filed", Title("已印发不公开", "Issued, not public"), "terminal"),
     State("retracted", Title("已撤回", "Retracted"), "terminal"),
+    State("repealed", Title("已废止", "Repealed"), "terminal"),
     State("abandoned", Title("已撤销", "Abandoned"), "terminal"),
 )
 BEFORE_APPROVAL = ("drafting", "division_review", "confidentiality_review",
@@ -131,6 +132,8 @@ def _transitions() -> tuple[Transition, ...]:
           separate_from=DRAFTING),
         t("retract", "published", "retracted", (OFFICE, LEADER), ("撤回", "Retract"),
           data_key="retraction", actions="record_retraction", separate_from=DRAFTING),
+        t("repeal", "published", "repealed", (OFFICE, LEADER), ("废止", "Repeal"),
+          guards="repeal_dated", data_key="repeal", actions="record_repeal"),
         t("abandon", BEFORE_APPROVAL, "abandoned", (DRAFTER, OFFICE), ("撤销", "Abandon"),
           guards="abandonable", data_key="abandonment", actions="record_abandonment"),
     )

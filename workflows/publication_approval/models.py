@@ -166,6 +166,15 @@ class ReasonData(TriggerData):
     reason: Text
 
 
+class RepealData(TriggerData):
+    """废止: a published document stops being in force on ``repealed_on`` (a Beijing date between
+    its 成文 date and today), by the decision named in ``basis`` (e.g. the repealing document's
+    文号); the ledger counts it under 本年废止件数 of table 二 of the annual report."""
+
+    repealed_on: Date
+    basis: Text
+
+
 MODELS: dict[str, type[TriggerData]] = {
     "draft": DraftData,
     "submit": SubmitData,
@@ -181,4 +190,5 @@ MODELS: dict[str, type[TriggerData]] = {
     "file": FileData,
     "retract": ReasonData,
     "abandon": ReasonData,
+    "repeal": RepealData,
 }

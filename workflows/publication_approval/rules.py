@@ -235,6 +235,18 @@ def interpretation_dated(ctx: TransitionContext) -> str | None:
     return None
 
 
+@guard("repeal_dated")
+def repeal_dated(ctx: TransitionContext) -> str | None:
+    """A document is repealed between its 签发/成文 date and today."""
+    repealed = _day(ctx.data["repealed_on"])
+    formed = ctx.instance_data.get("formed_on")
+    if repealed > ctx.today:
+        return f"repealed_on {repealed} is after today, {ctx.today}"
+    if formed and repealed < _day(formed):
+        return f"repealed_on {repealed} is before the document was formed, {formed}"
+    return None
+
+
 def _doc_id(ctx: TransitionContext) -> str:
     return str(ctx.instance_data.get("doc_id") or ctx.instance_id)
 
@@ -350,6 +362,14 @@ def record_abandonment(ctx: TransitionContext) -> dict[str, Any]:
     """撤销: the ledger row stays (status ``drafting``, for the record) but gives up its 文号,
     which is free again for another document; its request counts go with the 文号."""
     _update(ctx, doc_number=None, requests=0, applicants=0)
+    return {}
+
+
+@action("record_repeal")
+def record_repeal(ctx: TransitionContext) -> dict[str, Any]:
+    """废止: the ledger's status becomes repealed, with the day (table 二's 本年废止件数 and
+    现行有效件数 count from it); its publications stay on record."""
+    _update(ctx, status="repealed", repealed_on=_day(ctx.data["repealed_on"]))
     return {}
 
 
