@@ -7,14 +7,15 @@ data (for diagrams and inspection).
 from __future__ import annotations
 
 from engine import Engine, WorkflowDefinition
-from workflows import attribute_review, disclosure_request, ledger, publication_approval
+from workflows import attribute_review, challenge, disclosure_request, ledger, publication_approval
 
 
 def definitions() -> list[WorkflowDefinition]:
     """Every workflow's current definition: disclosure requests (依申请公开), publication approval
-    (先审后发) and the attribute re-review (公开属性复核) with its yearly round."""
+    (先审后发), the attribute re-review (公开属性复核) with its yearly round, and challenges
+    (行政复议和行政诉讼)."""
     return [disclosure_request.definition(), publication_approval.definition(),
-            *attribute_review.definitions()]
+            *attribute_review.definitions(), challenge.definition()]
 
 
 def register_all(engine: Engine) -> list[WorkflowDefinition]:
@@ -22,4 +23,4 @@ def register_all(engine: Engine) -> list[WorkflowDefinition]:
     ``engine``."""
     ledger.register_tables(engine)
     return [disclosure_request.register(engine), publication_approval.register(engine),
-            attribute_review.register(engine)]
+            attribute_review.register(engine), challenge.register(engine)]

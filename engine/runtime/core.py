@@ -11,6 +11,7 @@ import logging
 import uuid
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +27,7 @@ from engine.store.definitions import DefinitionStore
 from engine.store.dialect import READ_ONLY, Dialect, dialect_of
 from engine.store.outbox import Outbox
 from engine.store.port import StorePort
-from engine.store.read import load_instance
+from engine.store.read import load_instance, view
 from engine.store.tables import AGENCY_MAX_LENGTH, BUSINESS_KEY_MAX
 from engine.store.workflow_tables import TableRegistry
 from engine.store.write import write_new
@@ -174,12 +175,7 @@ class Core:
 
     def snapshot(self, row: StoredInstance) -> Instance:
         """The public snapshot of a stored instance, with deadlines as of now."""
-        compiled = self.compiled(row)
-        return Instance(
-            id=row.id, workflow=row.workflow, definition_version=row.definition_version,
-            state=row.state, data=row.data, version=row.version, business_key=row.business_key,
-            created_at=row.created_at, updated_at=row.updated_at, closed_at=row.closed_at,
-            deadlines=self.deadlines(compiled, row.records), agency=row.agency)
+        return replace(view(row), deadlines=self.deadlines(self.compiled(row), row.records))
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:

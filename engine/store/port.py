@@ -1,9 +1,10 @@
 """The transaction's doors for guards and actions (:class:`TransitionPort`), over one connection.
 
-Counters are per agency; ``actor_of`` reads the instance's own history; ``start`` starts another
-instance through the starter the runtime gives the port; ``link`` writes links; ``tables`` are the
-workflow packages' registered tables, scoped to the agency. Whatever goes through a port commits
-with the transition that opened it, or not at all.
+Counters are per agency; ``actor_of`` reads the instance's own history; ``instance`` reads another
+instance of the agency; ``start`` starts another instance through the starter the runtime gives
+the port; ``link`` writes links; ``tables`` are the workflow packages' registered tables, scoped
+to the agency. Whatever goes through a port commits with the transition that opened it, or not at
+all.
 
 A link of an instance that is being started waits in the port until the instance's row is written
 (the link table's foreign key wants the row first): the starter announces the instance with
@@ -20,10 +21,13 @@ from sqlalchemy import update
 from sqlalchemy.engine import Connection
 
 from engine.actor import Actor
+from engine.errors import NotFound
+from engine.snapshot import Instance
 from engine.store import links, tables
 from engine.store.dialect import Dialect
-from engine.store.read import last_event, triggers_fired_by
+from engine.store.read import last_event, load_instance, triggers_fired_by, view
 from engine.store.workflow_tables import TableRegistry, TransactionTables
+from engine.text import text_problem
 
 
 class Starter(Protocol):
@@ -64,6 +68,17 @@ class StorePort:
     def fired_by(self, instance_id: str, actor_id: str, triggers: Collection[str]
                  ) -> frozenset[str]:
         return triggers_fired_by(self.conn, instance_id, actor_id, triggers)
+
+    def instance(self, instance_id: str) -> Instance | None:
+        """The agency's instance ``instance_id`` as this transaction reads it, or ``None`` (also
+        for an id no instance could have, such as one with a NUL, which PostgreSQL would refuse
+        to compare: both back ends answer alike)."""
+        if text_problem(instance_id) is not None:
+            return None
+        try:
+            return view(load_instance(self.conn, instance_id, self.agency))
+        except NotFound:
+            return None
 
     def start(self, workflow: str, actor: Actor, data: Mapping[str, Any] | None,
               business_key: str | None, now: datetime) -> str:

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from engine.clocks.record import ClockRecord
 from engine.errors import NotFound
-from engine.snapshot import Event, Timer
+from engine.snapshot import Event, Instance, Timer
 from engine.store import tables
 from engine.timesource import utc_dt
 from engine.transition.change import StoredInstance
@@ -39,6 +39,15 @@ def stored(row: Any) -> StoredInstance:
         created_at=utc_dt(row.created_at),  # type: ignore[arg-type]
         updated_at=utc_dt(row.updated_at),  # type: ignore[arg-type]
         closed_at=utc_dt(row.closed_at))
+
+
+def view(row: StoredInstance) -> Instance:
+    """The read-only snapshot of a stored instance, without deadlines (the runtime adds them)."""
+    return Instance(
+        id=row.id, workflow=row.workflow, definition_version=row.definition_version,
+        state=row.state, data=row.data, version=row.version, business_key=row.business_key,
+        created_at=row.created_at, updated_at=row.updated_at, closed_at=row.closed_at,
+        agency=row.agency)
 
 
 def load_instance(conn: Connection, instance_id: str, agency: str | None) -> StoredInstance:

@@ -2,7 +2,8 @@
 
 A guard is a pure function of its :class:`TransitionContext`; testing one should not need an
 engine. :func:`guard_context` builds the context a transition would give it, with a port that
-keeps counters in memory and answers ``actor_of`` from a given history.
+keeps counters in memory and answers ``actor_of`` from a given history and ``instance`` from
+given snapshots.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from engine.clocks.deadline import WorkingCalendar
 from engine.clocks.record import ClockRecord
 from engine.definition.model import WorkflowDefinition
 from engine.errors import DuplicateRow, TableMisuse
+from engine.snapshot import Instance
 from engine.store import table_rules
 from engine.store.table_rules import AGENCY
 from engine.timesource import SHANGHAI, local_date
@@ -113,16 +115,24 @@ class ChildStart:
 
 class MemoryPort:
     """The transaction's doors kept in memory: counters in a dict, history given up front,
-    workflow tables as lists of rows; child starts and links are recorded, not run, so an
-    action's test can assert what it asked for."""
+    workflow tables as lists of rows, other instances as given snapshots (those of another
+    agency are not found); child starts and links are recorded, not run, so an action's test can
+    assert what it asked for."""
 
     def __init__(self, fired_by: Mapping[str, Actor] | None = None, agency: str = "default",
-                 rows: Mapping[type[Any], list[dict[str, Any]]] | None = None) -> None:
+                 rows: Mapping[type[Any], list[dict[str, Any]]] | None = None,
+                 instances: Collection[Instance] = ()) -> None:
+        self.agency = agency
         self.counters: dict[str, int] = {}
         self.history = dict(fired_by or {})
         self.tables = MemoryTables(agency, rows)
+        self.instances = {i.id: i for i in instances}
         self.started: list[ChildStart] = []
         self.links: list[tuple[str, str, str]] = []
+
+    def instance(self, instance_id: str) -> Instance | None:
+        found = self.instances.get(instance_id)
+        return found if found is not None and found.agency == self.agency else None
 
     def start(self, workflow: str, actor: Actor, data: Mapping[str, Any] | None,
               business_key: str | None, now: datetime) -> str:
@@ -154,6 +164,7 @@ def guard_context(definition: WorkflowDefinition, trigger: str, actor: Actor, *,
                   clocks: Mapping[str, ClockRecord] | None = None,
                   today: date | None = None, fired_by: Mapping[str, Actor] | None = None,
                   rows: Mapping[type[Any], list[dict[str, Any]]] | None = None,
+                  instances: Collection[Instance] = (),
                   agency: str = "default") -> TransitionContext:
     """The context ``trigger`` would get in ``state`` (the initial state by default) on
     ``today`` (a Beijing date; 10:00 that day), without a database.
@@ -162,7 +173,8 @@ def guard_context(definition: WorkflowDefinition, trigger: str, actor: Actor, *,
     ``fired_by`` maps earlier triggers to who fired them, for ``ctx.actor_of``; ``rows`` gives
     the rows (of ``agency``, without the ``agency`` column) of workflow tables — the package's
     SQLModel table classes — a guard may read through ``ctx.tables``; they are checked as the
-    store would check an insert.
+    store would check an insert; ``instances`` are the other instances ``ctx.instance`` finds
+    (those of ``agency``).
     """
     day = today or date(2025, 1, 2)
     now = datetime.combine(day, time(10, 0), tzinfo=SHANGHAI)
@@ -171,4 +183,4 @@ def guard_context(definition: WorkflowDefinition, trigger: str, actor: Actor, *,
         state=state or definition.initial_state.name, trigger=trigger, actor=actor,
         data=dict(data or {}), model=None, instance_data=dict(instance_data or {}),
         clock_records=dict(clocks or {}), now=now, today=local_date(now), calendar=calendar,
-        port=MemoryPort(fired_by, agency, rows), agency=agency)
+        port=MemoryPort(fired_by, agency, rows, instances), agency=agency)

@@ -3,10 +3,11 @@
 Guards are pure functions of a :class:`TransitionContext`. Actions may also use the doors the
 context opens into the transaction through its port: ``next_sequence`` (numbered registers),
 ``emit`` (an outbox message delivered after commit, for effects that leave the database),
-``actor_of`` (who fired a trigger earlier on this instance), ``start`` (a child instance of
-another workflow), ``link`` (tie the instance to a business object) and ``tables`` (a workflow
-package's own registered tables, such as a ledger). Everything an action does through them
-commits with the transition or not at all.
+``actor_of`` (who fired a trigger earlier on this instance), ``instance`` (read another instance
+of the agency, e.g. the request a case is about), ``start`` (a child instance of another
+workflow), ``link`` (tie the instance to a business object) and ``tables`` (a workflow package's
+own registered tables, such as a ledger). Everything an action does through them commits with the
+transition or not at all.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from engine.clocks.deadline import Deadline, WorkingCalendar
 from engine.clocks.record import ClockRecord
 from engine.definition.model import Transition, WorkflowDefinition
 from engine.errors import DefinitionError, InvalidData, WorkflowError
+from engine.snapshot import Instance
 
 
 class WorkflowTables(Protocol):
@@ -77,6 +79,11 @@ class TransitionPort(Protocol):
     def fired_by(self, instance_id: str, actor_id: str, triggers: Collection[str]
                  ) -> frozenset[str]:
         """Which of ``triggers`` the actor ``actor_id`` has ever fired on the instance."""
+        ...
+
+    def instance(self, instance_id: str) -> Instance | None:
+        """The instance ``instance_id`` of the transaction's agency as this transaction reads it
+        (no deadlines), or ``None`` if there is none (another agency's instance is none)."""
         ...
 
     def start(self, workflow: str, actor: Actor, data: Mapping[str, Any] | None,
@@ -149,6 +156,13 @@ class TransitionContext:
         The returned actor carries the one role it acted in, as recorded in the history.
         """
         return self.port.actor_of(self.instance_id, trigger)
+
+    def instance(self, instance_id: str) -> Instance | None:
+        """Another instance of this agency as it stands in this transaction, without deadlines,
+        or ``None`` if this agency has none with that id (another agency's instance is ``None``
+        too: its existence is not this agency's business). A read: guards may use it, e.g. to
+        check that a case names a request of the agency."""
+        return self.port.instance(instance_id)
 
     @property
     def tables(self) -> WorkflowTables:

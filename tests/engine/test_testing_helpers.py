@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from engine import Actor, Engine
+from engine import Actor, Engine, Instance
 from engine.errors import DuplicateRow, InvalidRow, TableMisuse, WorkflowError
 from engine.testing import ManualClock, Story, dump, guard_context, unchanged
 from engine.testing.guards import MemoryPort
@@ -97,6 +97,18 @@ def test_a_guard_context_holds_workflow_rows_of_its_agency() -> None:
     ctx.tables.insert(Amount, doc="B", amount=2)
     assert [r["doc"] for r in ctx.tables.select(Amount, public=False)] == ["B"]
     assert ctx.tables.get(Amount, doc="C") is None
+
+
+def test_a_guard_context_finds_other_instances_of_its_agency_only() -> None:
+    moment = at("2025-01-02")
+    mine, theirs = (Instance(id=i, workflow="purchase", definition_version=1, state="submitted",
+                             data={"item": i}, version=1, business_key=None, created_at=moment,
+                             updated_at=moment, closed_at=None, agency=agency)
+                    for i, agency in (("mine", "a"), ("theirs", "b")))
+    ctx = guard_context(sample.definition(), "approve", MANAGER, calendar=WeekdayCalendar(),
+                        state="submitted", instances=(mine, theirs), agency="a")
+    assert ctx.instance("mine") == mine
+    assert ctx.instance("theirs") is None and ctx.instance("nobody") is None
 
 
 class Plain:
