@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from engine.definition.diagram import mermaid
-from workflows import attribute_review, disclosure_request, publication_approval
+from workflows import attribute_review, challenge, disclosure_request, publication_approval
 
 ROOT = Path(__file__).parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -26,7 +26,8 @@ def test_readme_diagrams_are_the_current_definitions() -> None:
     blocks = re.findall(r"```mermaid\n(.*?)```", README, re.S)
     assert blocks == [mermaid(d) for d in (disclosure_request.definition(),
                                            publication_approval.definition(),
-                                           attribute_review.definition())]
+                                           attribute_review.definition(),
+                                           challenge.definition())]
 
 
 def test_readme_library_example_prints_what_its_comments_say(tmp_path: Path) -> None:
