@@ -13,9 +13,9 @@ import workflows
 from engine import Engine, GuardRejected, PermissionDenied
 from engine.testing import ManualClock
 from tests.workflows import publication as pub
-from tests.workflows.story import Story, at
+from tests.workflows.story import REGISTRAR, Story, at, payload
 from workflows.ledger import DocumentRow
-from workflows.reports import annual_report
+from workflows.reports import ReportError, annual_report
 from workflows.reports.metrics import year_metrics
 
 REPLY_ROUTE = ("accept", "assign", "review_confidentiality", "propose", "approve")
@@ -115,3 +115,29 @@ def test_only_the_office_or_a_leader_repeals(db_url: str) -> None:
     with pytest.raises(PermissionDenied):
         engine.fire(inst.id, "repeal", pub.DRAFTER,
                     {"repealed_on": "2025-03-12", "basis": "某决定"})
+
+
+def test_a_report_is_one_agencys(db_url: str) -> None:
+    replied(db_url, "2025-03-03", "2025-03-20")
+    other = Engine(db_url, clock=ManualClock(at("2025-05-06")), agency="gov.example.other")
+    workflows.register_all(other)
+    other.start("disclosure_request", REGISTRAR, payload("register", "2025-05-06"))
+    other.start("disclosure_request", REGISTRAR, payload("register", "2025-05-06"))
+    engine = report_engine(db_url, "2026-01-05")
+    assert annual_report(engine, 2025).requests.count("new", "total") == 1
+    theirs = annual_report(engine, 2025, agency="gov.example.other")
+    assert theirs.agency == "gov.example.other"
+    assert theirs.requests.count("new", "total") == 2
+    assert theirs.requests.count("carried_forward", "natural_person") == 2
+    assert year_metrics(engine, 2025, agency="gov.example.other").overdue != ()
+
+
+@pytest.mark.parametrize("year, problem", [(2007, "from 2008"), (2027, "this year, 2026"),
+                                           ("2025", "whole year"), (True, "whole year")])
+def test_a_report_year_must_be_one_the_records_can_have(db_url: str, year: object,
+                                                        problem: str) -> None:
+    engine = report_engine(db_url, "2026-01-05")
+    with pytest.raises(ReportError, match=problem):
+        annual_report(engine, year)  # type: ignore[arg-type]
+    with pytest.raises(ReportError, match=problem):
+        year_metrics(engine, year)  # type: ignore[arg-type]
