@@ -24,6 +24,7 @@ from engine.definition.model import (
     WorkflowDefinition,
 )
 from engine.errors import DefinitionError
+from engine.personal import settings_problems
 
 SYSTEM_ROLE = "system"
 
@@ -51,6 +52,7 @@ def validate(definition: WorkflowDefinition, registry: KnownNames | None = None)
     problems += _check_states(definition)
     problems += _check_transitions(definition)
     problems += _check_clocks(definition)
+    problems += settings_problems(definition.settings)
     if registry is not None:
         problems += _check_names(definition, registry)
     if _has_one_start(definition):

@@ -53,7 +53,9 @@ def _actionable(core: Core, actor: Actor, workflow: str | None
     return found
 
 
-def _nearest(instance: Instance) -> Deadline | None:
+def nearest_deadline(instance: Instance) -> Deadline | None:
+    """The deadline that makes the instance urgent: an overdue one first, else the nearest
+    due date of its running clocks; ``None`` if no clock runs."""
     live = [d for d in instance.deadlines.values()
             if d.state in ("running", "expired") and d.due_date is not None]
     return min(live, key=lambda d: (not d.overdue, d.due_date), default=None)
@@ -73,7 +75,7 @@ def worklist(core: Core, actor: Actor, workflow: str | None = None, page: int = 
                                 row.id, actor)
         if triggers:
             inst = core.snapshot(row)
-            items.append(WorkItem(inst, tuple(triggers), _nearest(inst)))
+            items.append(WorkItem(inst, tuple(triggers), nearest_deadline(inst)))
     items.sort(key=WorkItem.sort_key)
     start = (page - 1) * page_size
     return items[start:start + page_size]

@@ -36,6 +36,9 @@ WITHDRAWABLE = tuple(s for s in OPEN_STATES if s != "replied")
 """Where the applicant may withdraw: until the reply is made, whose outcome is final (table 三)."""
 REASONS_DAYS = 15
 """Default period for the applicant's reasons (条例 35), working days; a definition setting."""
+PERSONAL_DATA = ("applicant.contact",)
+"""The personal data (个人信息) in a request's data that staff tools mask: the applicant's contact
+(条例 29(1)). Consulted parties (条例 32, 34) are named without a contact."""
 
 STATES = (
     State("registered", Title("已登记", "Registered"), "initial"),
@@ -277,7 +280,8 @@ def definition(version: int = 1, *, fee_pauses_reply: bool = True,
     ``max_correction_days``: the longest correction period the agency sets (条例 30 "reasonable";
     national guidance: generally at most 15 working days), 1 to 60.
     ``waiting_field`` (a setting, not a parameter) names the data field listing the notices
-    whose receipt is awaited, for worklists to show.
+    whose receipt is awaited, for worklists to show; ``personal_data`` (likewise) lists the
+    paths of personal data that listings mask (:data:`PERSONAL_DATA`).
     ``convenience_required``: whether the four cases of the source document (does not exist,
     not held, must be newly made, still unclear after correction) must carry a convenience
     reply (便民答复); off follows the source's "视情". ``reasons_days``: the working days the
@@ -294,6 +298,7 @@ def definition(version: int = 1, *, fee_pauses_reply: bool = True,
     settings: dict[str, object] = {"fee_pauses_reply": fee_pauses_reply,
                                    "label_field": "register_number",
                                    "max_correction_days": max_correction_days,
+                                   "personal_data": list(PERSONAL_DATA),
                                    "waiting_field": "awaiting_receipt",
                                    "convenience_required": convenience_required,
                                    "reasons_days": reasons_days,

@@ -1,0 +1,134 @@
+"""The options the ``gongkai`` commands share, and opening the engine they name.
+
+``--db`` and ``--agency`` say where and for whom; ``--actor``/``--role`` say who acts; ``--data``
+is a trigger's JSON object; ``--show-personal-data`` lifts the masking of personal data. Every
+bad value is a usage error naming its option (exit 2), never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from importlib.metadata import entry_points
+from types import ModuleType
+from typing import Any, TypeVar
+
+import click
+
+from engine.actor import Actor
+from engine.definition.model import WorkflowDefinition
+from engine.runtime.core import check_agency
+from engine.runtime.engine import Engine
+from engine.store.tables import DEFAULT_AGENCY
+
+DEFAULT_DB = "sqlite:///gongkai.db"
+db_option = click.option("--db", "db_url", envvar="GONGKAI_DB", default=DEFAULT_DB,
+                         show_default=True, help="Database URL (or $GONGKAI_DB).")
+
+
+def check_agency_option(ctx: click.Context, param: click.Parameter, value: str | None
+                        ) -> str | None:
+    """An agency code the engine accepts, refused as a usage error rather than a traceback."""
+    if value is not None:
+        try:
+            check_agency(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return value
+
+
+agency_option = click.option("--agency", envvar="GONGKAI_AGENCY", default=DEFAULT_AGENCY,
+                             show_default=True, callback=check_agency_option,
+                             help="Agency (机关) code (or $GONGKAI_AGENCY).")
+
+personal_data_option = click.option(
+    "--show-personal-data", "show_personal", is_flag=True,
+    help="Print personal data (the definition's personal_data paths) unmasked.")
+
+
+def _json_object(ctx: click.Context, param: click.Parameter, value: str | None
+                 ) -> dict[str, Any] | None:
+    """``--data`` parsed: a JSON object, or a usage error saying why not."""
+    if value is None:
+        return None
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise click.BadParameter(f"not valid JSON: {exc.msg} (line {exc.lineno}, column "
+                                 f"{exc.colno})") from None
+    if not isinstance(parsed, dict):
+        raise click.BadParameter(f"must be a JSON object, not {type(parsed).__name__}")
+    return parsed
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def data_option(required: bool) -> Callable[[F], F]:
+    """``--data JSON``: the trigger's data, a JSON object."""
+    return click.option("--data", "data", required=required, callback=_json_object,
+                        metavar="JSON", help="The trigger's data, a JSON object.")
+
+
+def _actor_id(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not value.strip():
+        raise click.BadParameter("an actor needs a non-empty id")
+    return value
+
+
+actor_option = click.option("--actor", "actor_id", required=True, callback=_actor_id,
+                            help="Id of the person acting.")
+roles_option = click.option("--role", "roles", multiple=True, required=True,
+                            help="Role(s) the actor holds (repeatable).")
+
+
+def actor_of(actor_id: str, roles: tuple[str, ...]) -> Actor:
+    """The actor ``--actor``/``--role`` name."""
+    return Actor(actor_id, roles)
+
+
+def workflow_modules() -> list[ModuleType]:
+    """Packages that provide workflows (entry point group ``gongkai.workflows``)."""
+    return [ep.load() for ep in entry_points(group="gongkai.workflows")]
+
+
+def all_definitions() -> dict[str, WorkflowDefinition]:
+    """Every installed workflow's definition, by name."""
+    found: dict[str, WorkflowDefinition] = {}
+    for module in workflow_modules():
+        for d in module.definitions():
+            found[d.name] = d
+    return found
+
+
+def open_engine(db_url: str, agency: str = DEFAULT_AGENCY) -> Engine:
+    """An engine on ``db_url`` for ``agency`` with every installed workflow registered.
+
+    A database that cannot be opened (a malformed URL, an unknown driver, a file in a missing
+    directory, a server that does not answer, another schema version) is a usage error naming
+    ``--db``, not a traceback; a password in the URL is not repeated.
+    """
+    try:
+        engine = Engine(db_url, agency=agency)
+    except Exception as exc:  # any failure to open is the user's --db to fix
+        reason = (str(exc).strip().splitlines() or [""])[0]
+        raise click.BadParameter(f"cannot open {masked_url(db_url)}: {type(exc).__name__}: "
+                                 f"{reason}", param_hint="'--db'") from None
+    for module in workflow_modules():
+        module.register_all(engine)
+    return engine
+
+
+def masked_url(url: str) -> str:
+    """``url`` with its password (if any) replaced by ``***``."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+def known_workflow(engine: Engine, name: str) -> str:
+    """``name`` if the engine has a definition of it; else a usage error listing those it has."""
+    known = sorted({n for n, _ in engine.definitions.names()})
+    if name not in known:
+        raise click.BadParameter(f"unknown workflow {name!r}; known: {', '.join(known)}",
+                                 param_hint="'WORKFLOW'")
+    return name
