@@ -1,0 +1,114 @@
+"""``gongkai report annual`` and ``gongkai metrics``: the annual report (条例 49, format of
+国办公开办函〔2021〕30号) and the year's metrics from the command line.
+
+Mounted through the entry point group ``gongkai.commands``. A report that cannot be made (a year
+out of range, a cell the form does not have, agency figures that do not read) is one line on
+stderr and a non-zero exit, not a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from engine import Engine, WorkflowError
+from engine.cli import agency_option, db_option, open_engine
+from workflows.reports.active import AgencyFigures, load_figures
+from workflows.reports.annual import AnnualReport, annual_report, explain
+from workflows.reports.metrics import year_metrics
+from workflows.reports.render import (
+    metrics_text,
+    report_csv,
+    report_html,
+    report_json,
+    report_markdown,
+)
+
+__all__ = ["metrics", "report"]
+
+FORMATS: dict[str, Callable[[AnnualReport], str]] = {
+    "md": report_markdown, "csv": report_csv, "json": report_json, "html": report_html}
+"""The output formats of ``report annual``."""
+
+
+def one_line(text: str) -> str:
+    """An error message as one line."""
+    return " | ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+@contextmanager
+def opened(db_url: str, agency: str) -> Iterator[Engine]:
+    """The engine on ``db_url`` (closed on exit), with the workflow errors raised inside the
+    block turned into one-line click errors."""
+    engine = open_engine(db_url, agency)
+    try:
+        yield engine
+    except WorkflowError as exc:
+        raise click.ClickException(one_line(str(exc))) from None
+    finally:
+        engine.close()
+
+
+@click.group()
+def report() -> None:
+    """Reports over the agency's records."""
+
+
+@report.command()
+@db_option
+@agency_option
+@click.option("--year", required=True, type=int, help="Calendar year of the report.")
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="md",
+              show_default=True, help="Output format (csv: table 三 only).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file (UTF-8) instead of stdout.")
+@click.option("--explain", nargs=2, default=None, metavar="ROW COL",
+              help="Instead of the report, list the requests behind one cell of table 三 "
+                   "(row and column keys as in the JSON, e.g. disclosed natural_person).")
+@click.option("--figures", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The agency's own figures for table 二 (TOML or JSON file).")
+def annual(db_url: str, agency: str, year: int, fmt: str, out: Path | None,
+           explain: tuple[str, str] | None, figures: Path | None) -> None:
+    """The annual report (政府信息公开工作年度报告) for YEAR: tables 二, 三, 四 and the fee
+    line of 六."""
+    with opened(db_url, agency) as engine:
+        supplied = load_figures(figures) if figures is not None else AgencyFigures()
+        made = annual_report(engine, year, figures=supplied)
+        if explain is not None:
+            _explain(made, *explain)
+            return
+        text = FORMATS[fmt](made)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(one_line(f"cannot write {out}: {exc}")) from None
+
+
+def _explain(made: AnnualReport, row: str, column: str) -> None:
+    """Register number, received, finished and outcome of each request behind a cell."""
+    for fact in explain(made, row, column):
+        finished = fact.finished_on.isoformat() if fact.finished_on else ""
+        click.echo(f"{fact.register_number}\t{fact.received_on.isoformat()}\t{finished}\t"
+                   f"{fact.outcome or ''}")
+
+
+@click.command()
+@db_option
+@agency_option
+@click.option("--year", required=True, type=int, help="Calendar year.")
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of the text summary.")
+def metrics(db_url: str, agency: str, year: int, as_json: bool) -> None:
+    """The year's metrics: replies on time, publication in time, interpretation, re-review."""
+    with opened(db_url, agency) as engine:
+        taken = year_metrics(engine, year)
+    if as_json:
+        click.echo(json.dumps(taken.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(metrics_text(taken), nl=False)
