@@ -36,7 +36,29 @@ ENGINE_COMMANDS: tuple[click.Command, ...] = (
     instances.list_instances, instances.show, instances.start, instances.fire, instances.verify)
 
 
-@click.group(cls=GongkaiGroup)
+class MainGroup(GongkaiGroup):
+    """The ``gongkai`` group. Workflow packages' commands are mounted when the command line
+    first looks a command up or lists them, not when ``engine.cli`` is imported, so a package's
+    command module may import ``engine.cli`` whichever is imported first."""
+
+    mounted = False
+
+    def mount_packages(self) -> None:
+        """Mount the ``gongkai.commands`` entry points, once."""
+        if not self.mounted:
+            self.mounted = True
+            _mount_commands(self)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self.mount_packages()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self.mount_packages()
+        return super().list_commands(ctx)
+
+
+@click.group(cls=MainGroup)
 @click.version_option(package_name="gongkai")
 @click.option("--debug", is_flag=True, help="Show the traceback of an error, not one line.")
 def main(debug: bool) -> None:
@@ -71,4 +93,3 @@ def _mount_commands(group: click.Group) -> None:
 
 _mount_engine_commands(main)
 _mount_calendar(main)
-_mount_commands(main)

@@ -7,13 +7,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner, Result
 
-from engine.cli import DEFAULT_DB  # noqa: F401  (engine.cli first: it mounts the commands)
 from tests.workflows import publication
 from tests.workflows.dump import shared_db_fixture  # noqa: F401
 from tests.workflows.reports_year import script_year
@@ -139,3 +140,16 @@ def test_ledger_lists_and_filters(db_url: str) -> None:
     assert _run(ledger, "--db", db_url, "--kind", "regulation").output == ""
     assert _run(ledger, "--db", db_url, "--status", "repealed").output == ""
     assert _run(ledger, "--db", db_url, "--attribute", "secret").exit_code == 2
+
+
+def test_a_command_module_imported_before_engine_cli_still_mounts() -> None:
+    """Package commands mount when the command line first needs them, not on import, so
+    importing ``workflows.reports.cli`` first is no import cycle."""
+    code = ("import workflows.reports.cli, workflows.ledger.cli\n"
+            "from click.testing import CliRunner\nfrom engine.cli import main\n"
+            "print(CliRunner().invoke(main, ['--help']).output)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 0, run.stderr
+    listed = {line.split()[0] for line in run.stdout.splitlines() if line.startswith("  ")}
+    assert {"report", "metrics", "ledger", "list", "calendar"} <= listed
