@@ -60,3 +60,16 @@ def test_demo_story_deadlines_worked_by_hand(tmp_path: Path) -> None:
     assert "reply due: 2025-11-12" in out
     assert "reply due: 2025-12-10" in out
     assert "Outcome: disclosed" in out
+
+
+def test_readme_lists_every_command() -> None:
+    """The CLI table names every command ``gongkai --help`` lists (engine's and packages')."""
+    from click.testing import CliRunner
+
+    from engine.cli import main
+
+    listing = CliRunner().invoke(main, ["--help"]).output.split("Commands:")[1]
+    commands = {line.split()[0] for line in listing.splitlines() if line.strip()}
+    table = README.split("## Command line")[1].split("\n## ")[0]
+    missing = sorted(c for c in commands if f"`gongkai {c}" not in table)
+    assert commands and not missing, missing
