@@ -43,6 +43,14 @@ NON_PUBLIC = (
     ("on_request", "条例第十五条", "涉及企业商业秘密，仅对申请人依法提供"),
 )
 
+RETAIN = {
+    "withheld": {"attribute_basis": "条例第十六条",
+                 "attribute_reasons": "仍属于内部事务信息，不宜公开"},
+    "on_request": {"attribute_basis": "条例第十五条",
+                   "attribute_reasons": "第三方仍不同意公开，理由成立"},
+}
+"""The December proposals to retain a non-public attribute, by attribute (条例 15, 16)."""
+
 
 @dataclass(frozen=True)
 class Filed:
@@ -181,10 +189,7 @@ def yearly_round(plan: Plan, rng: random.Random, year: int, docs: list[Filed]) -
             plan.add(key, plan.wd(day, 2), "approve_classification", "classification_officer",
                      {"notes": "同意定为秘密级"})
         else:
-            plan.add(key, day, "propose_retain", "drafting_division",
-                     {"attribute_basis": "条例第十六条", "attribute_reasons": "仍属于内部事务信息，不宜公开"}
-                     if doc.attribute == "withheld" else
-                     {"attribute_basis": "条例第十五条", "attribute_reasons": "第三方仍不同意公开，理由成立"},
+            plan.add(key, day, "propose_retain", "drafting_division", RETAIN[doc.attribute],
                      locate=locate)
             plan.add(key, plan.wd(day, rng.randint(1, 3)), "approve_proposal", "office",
                      {"notes": "同意维持"})
@@ -198,7 +203,8 @@ def _convert(plan: Plan, key: str, doc: Filed, day: date, locate: Locate) -> Non
     due 20 working days from the change (条例 26), which goes through review and is published."""
     plan.add(key, day, "propose_conversion", "drafting_division",
              {"reasons": "项目已结束，第三方同意公开，情况已变化"}, locate=locate)
-    day = plan.add(key, plan.wd(day, 2), "approve_proposal", "office", {"notes": "同意转为主动公开"})
+    day = plan.add(key, plan.wd(day, 2), "approve_proposal", "office",
+                   {"notes": "同意转为主动公开"})
     child = f"P{doc.key[1:]}"
     find = Locate("publication_approval", match_refs={"converted_from": key})
     day = plan.add(child, plan.wd(day, 1), "submit", "drafter", {}, locate=find)

@@ -24,7 +24,8 @@ PLACES = "晋阳汾河太行长治云冈平遥五台吕梁"
 def weighted(rng: random.Random, choices: tuple[tuple[str, int], ...]) -> str:
     """One of ``choices`` by weight."""
     names, weights = zip(*choices, strict=True)
-    return rng.choices(names, weights)[0]
+    chosen: str = rng.choices(names, weights)[0]
+    return chosen
 
 
 def applicant(rng: random.Random, number: int, kind: str | None = None) -> dict[str, Any]:

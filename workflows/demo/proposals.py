@@ -36,7 +36,8 @@ REASONS = {
     "not_processed.repeated": "申请人已就同一内容提出申请并获答复，属重复申请",
     "not_processed.publication": "申请获取公开出版物，告知获取途径",
     "not_processed.excessive": "申请数量明显超过合理范围且说明的理由不合理",
-    "not_processed.confirm_or_reissue": "要求确认或重新出具已获取的信息，不作为政府信息公开申请处理",
+    "not_processed.confirm_or_reissue":
+        "要求确认或重新出具已获取的信息，不作为政府信息公开申请处理",
 }
 CONVENIENCE = "已告知申请人可向有关行政机关咨询或通过本厅门户网站查询相关信息"
 

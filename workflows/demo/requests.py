@@ -45,7 +45,8 @@ withheld with a legal basis, not processed, lapses and withdrawals."""
 DISCLOSING = ("disclosed", "partially_disclosed")
 DIVISIONS = ("运行监测协调处", "产业政策与法规处", "中小企业处", "节能与综合利用处", "原材料工业处",
              "装备工业处", "消费品工业处", "信息化推进处")
-SUBJECTS = ("{}年度工业企业技术改造项目扶持资金分配结果", "{}年度专精特新中小企业认定名单及评审依据",
+SUBJECTS = ("{}年度工业企业技术改造项目扶持资金分配结果",
+            "{}年度专精特新中小企业认定名单及评审依据",
             "{}年度重点用能企业节能监察结果", "{}年度工业固体废物综合利用项目备案情况",
             "{}年度某产业园区规划调整的审批文件", "{}年度新能源汽车推广应用补助资金清算情况",
             "{}年度省级企业技术中心认定材料", "{}年度某化工企业搬迁改造项目批复")
@@ -140,10 +141,8 @@ def request_steps(plan: Plan, rng: random.Random, p: Profile, number: int) -> da
         plan.add(p.key, day, "withdraw", "applicant",
                  {"withdrawn_on": iso(day), "reason": "已通过其他途径获取"})
         return None
-    day = _before_proposal(plan, rng, p, day)
-    if day is None:
-        return None
-    return _decide(plan, rng, p, started, day, number)
+    ready = _before_proposal(plan, rng, p, day)
+    return None if ready is None else _decide(plan, rng, p, started, ready, number)
 
 
 def _on_the_spot(plan: Plan, rng: random.Random, p: Profile) -> date:

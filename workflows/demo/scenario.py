@@ -75,8 +75,9 @@ def generate(year: int = 2025, requests: int = 300, seed: int = 1,
 def _requests(plan: Plan, rng: random.Random, year: int, count: int, named: Filed
               ) -> dict[str, str]:
     """Every request's steps, by receipt day; the threshold requests name ``named``."""
-    drawn = [(_received(plan, rng, year, i < count * CARRIED_SHARE), draw_result(rng), ())
-             for i in range(count)]
+    drawn: list[tuple[date, str, tuple[str, ...]]] = [
+        (_received(plan, rng, year, i < count * CARRIED_SHARE), draw_result(rng), ())
+        for i in range(count)]
     if count >= THRESHOLD_APPLICANTS + 2:
         days = sorted(plan.wd(named.filed, rng.randint(10, 120))
                       for _ in range(THRESHOLD_APPLICANTS))
