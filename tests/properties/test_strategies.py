@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from engine import Actor, Engine, Registry, WorkflowDefinition, WorkflowError
 from engine.testing import (
@@ -100,7 +101,7 @@ def test_data_of_every_builtin_trigger_fits_its_model(
 
             @profile()
             @given(trigger_data(d, trigger, reg, TODAY))
-            def fits(data: dict[str, object]) -> None:
+            def fits(data: dict[str, object], model: type[BaseModel] = model) -> None:
                 model.model_validate(data)
 
             fits()
