@@ -1,10 +1,18 @@
 """Helpers for tests and simulations, wrapping the product (the product never imports them): a
-clock you set by hand, simulated time, throw-away PostgreSQL schemas, table dumps, a dated story
-driver and a context for guard tests without a database."""
+clock you set by hand, simulated time, throw-away engines and PostgreSQL schemas, table dumps, a
+dated story driver, a context for guard tests without a database, and property-based testing:
+invariants every instance keeps, hypothesis strategies and a state machine for any workflow.
+
+The hypothesis-based parts (``actors``, ``trigger_data``, ``event_sequences``,
+``invalid_steps``, ``workflow_state_machine``) load on first use, so this package imports
+without hypothesis installed; the invariants need nothing beyond the engine.
+"""
 
 from __future__ import annotations
 
+import importlib
 from datetime import datetime
+from typing import Any
 
 from engine.runtime.engine import Engine
 from engine.store.schemas import postgres_schema
@@ -12,10 +20,34 @@ from engine.testing.clock import ManualClock
 from engine.testing.guards import guard_context
 from engine.testing.story import Story
 from engine.testing.tables import dump, unchanged
+from engine.testing.temp import temp_engine
 from engine.timesource import beijing_aware
 
+_LAZY = {
+    "engine.testing.invariants": (
+        "BUILTIN_INVARIANTS", "Invariant", "check_all", "closed_accepts_nothing",
+        "deadlines_on_working_days", "history_verifies_and_replays",
+        "no_clock_runs_in_a_pausing_state", "no_stale_pending_timer",
+        "refused_call_left_no_trace", "state_is_declared", "timers_fire_once"),
+    "engine.testing.strategies": (
+        "InvalidStep", "Step", "actors", "event_sequences", "invalid_steps", "trigger_data"),
+    "engine.testing.machine": ("workflow_state_machine",),
+}
+_HOME = {name: module for module, names in _LAZY.items() for name in names}
+
 __all__ = ["ManualClock", "Story", "advance", "dump", "guard_context", "postgres_schema",
-           "unchanged"]
+           "temp_engine", "unchanged", *sorted(_HOME)]
+
+
+def __getattr__(name: str) -> Any:
+    """Load the invariants, strategies and state machine on first use (hypothesis is a test
+    dependency; ``import engine.testing`` must work without it)."""
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
 
 
 def advance(engine: Engine, to: datetime) -> int:
