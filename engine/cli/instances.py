@@ -99,7 +99,7 @@ def _result(engine: Engine, instance: Instance, unmasked: bool) -> None:
 def start(workflow: str, actor_id: str, roles: tuple[str, ...], data: dict[str, Any],
           business_key: str | None, db_url: str, agency: str, show_personal: bool) -> None:
     """Start an instance of WORKFLOW; print its id, label and state, then its deadlines."""
-    engine = open_engine(db_url, agency)
+    engine = open_engine(db_url, agency, create=True)
     known_workflow(engine, workflow)
     inst = engine.start(workflow, actor_of(actor_id, roles), data, business_key)
     _result(engine, inst, show_personal)

@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Callable
 from importlib.metadata import entry_points
+from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeVar
 
@@ -102,13 +103,19 @@ def all_definitions() -> dict[str, WorkflowDefinition]:
     return found
 
 
-def open_engine(db_url: str, agency: str = DEFAULT_AGENCY) -> Engine:
+def open_engine(db_url: str, agency: str = DEFAULT_AGENCY, *, create: bool = False) -> Engine:
     """An engine on ``db_url`` for ``agency`` with every installed workflow registered.
 
     A database that cannot be opened (a malformed URL, an unknown driver, a file in a missing
     directory, a server that does not answer, another schema version) is a usage error naming
-    ``--db``, not a traceback; a password in the URL is not repeated.
+    ``--db``, not a traceback; a password in the URL is not repeated. A SQLite file that does
+    not exist is refused too unless ``create`` (the commands that write a first record): a
+    mistyped ``--db`` would otherwise give an empty database and reports of zeros.
     """
+    missing = _missing_sqlite_file(db_url)
+    if missing is not None and not create:
+        raise click.BadParameter(f"no database at {missing}; check the path (gongkai start and "
+                                 "gongkai demo create a new one)", param_hint="'--db'")
     try:
         engine = Engine(db_url, agency=agency)
     except Exception as exc:  # any failure to open is the user's --db to fix
@@ -118,6 +125,16 @@ def open_engine(db_url: str, agency: str = DEFAULT_AGENCY) -> Engine:
     for module in workflow_modules():
         module.register_all(engine)
     return engine
+
+
+def _missing_sqlite_file(url: str) -> str | None:
+    """The path of a ``sqlite:///`` file URL whose file does not exist, else ``None``."""
+    if not url.startswith("sqlite:///"):
+        return None
+    path = url.removeprefix("sqlite:///").split("?", 1)[0]
+    if not path or path == ":memory:" or Path(path).exists():
+        return None
+    return path
 
 
 def masked_url(url: str) -> str:

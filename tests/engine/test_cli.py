@@ -116,8 +116,19 @@ def test_a_database_that_cannot_be_opened_is_a_usage_error_without_the_password(
         for command in (["timers"], ["todo", "--role", "registrar"]):
             result = CliRunner().invoke(main, [*command, "--db", url])
             assert result.exit_code == 2, result.output
-            assert "Invalid value for '--db': cannot open" in result.output
+            assert "Invalid value for '--db'" in result.output
             assert "secret" not in result.output and "Traceback" not in result.output
+
+
+def test_a_missing_sqlite_file_is_refused_and_not_created(tmp_path: Any) -> None:
+    """A mistyped --db would otherwise make an empty database (and a report of zeros)."""
+    url = f"sqlite:///{tmp_path}/typo.db"
+    for command in (["timers"], ["todo", "--role", "registrar"], ["verify"],
+                    ["list", "disclosure_request"], ["show", "x"]):
+        result = CliRunner().invoke(main, [*command, "--db", url])
+        assert result.exit_code == 2, result.output
+        assert "no database at" in result.output and "typo.db" in result.output
+    assert not (tmp_path / "typo.db").exists()
 
 
 def test_a_multi_line_error_stays_on_its_timer_line() -> None:

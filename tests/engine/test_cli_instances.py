@@ -177,6 +177,7 @@ def test_usage_errors_exit_2_with_one_line(db_url: str) -> None:
 
 
 def test_debug_shows_the_traceback_instead(db_url: str) -> None:
+    opened(db_url).close()
     result = cli("--debug", "show", "no-such-id", "--db", db_url)
     assert result.exit_code == 1
     assert result.stderr.startswith("Traceback (most recent call last):")
@@ -212,6 +213,7 @@ def test_list_shows_label_state_and_the_most_urgent_deadline(db_url: str) -> Non
 
 
 def test_list_refuses_an_unknown_workflow_or_state_naming_the_known_ones(db_url: str) -> None:
+    opened(db_url).close()
     line = refused(2, "list", "disclosure", "--db", db_url)
     assert "unknown workflow 'disclosure'; known: " in line
     assert "disclosure_request" in line and "publication_approval" in line

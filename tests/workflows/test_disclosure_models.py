@@ -377,3 +377,18 @@ def test_other_triggers_reject(trigger: str, payload: dict[str, Any], loc: tuple
 
 def test_lapse_date_is_optional() -> None:
     assert MODELS["correction_lapsed"].model_validate({}).model_dump() == {"on": None}
+
+
+def test_a_receipt_before_the_regulations_took_effect_is_refused() -> None:
+    """The Regulations took effect on 2008-05-01; an earlier receipt date is a typing error that
+    would sit in every later annual report as carried over (table 三)."""
+    from pydantic import ValidationError
+
+    from workflows.disclosure_request.models.request import RegisterData
+
+    base = {"applicant": {"name": "张三", "type": "natural_person", "contact": "13800000000"},
+            "channel": "online", "description": "某信息"}
+    with pytest.raises(ValidationError, match="before the Regulations took effect"):
+        RegisterData.model_validate({**base, "confirmed_on": "2008-04-30"})
+    assert str(RegisterData.model_validate({**base, "confirmed_on": "2008-05-01"}).received_on
+               ) == "2008-05-01"

@@ -36,13 +36,29 @@ def prepare_database(db: Path, fresh: bool, about: dict[str, object]) -> None:
             raise DatabaseInTheWay(f"{db} exists and is not a gongkai demo database; it is left "
                                    "alone: choose another --db")
         if not fresh:
-            raise DatabaseInTheWay(f"{db} holds an earlier demo; pass --fresh to replace it, or "
+            state = "an unfinished" if not _finished(db) else "an earlier"
+            raise DatabaseInTheWay(f"{db} holds {state} demo; pass --fresh to replace it, or "
                                    "choose another --db")
         for path in present:
             path.unlink()
     db.parent.mkdir(parents=True, exist_ok=True)
-    marker(db).write_text(json.dumps({"gongkai": "demo", **about}, ensure_ascii=False) + "\n",
-                          encoding="utf-8")
+    _mark(db, {"gongkai": "demo", **about, "finished": False})
+
+
+def finish_database(db: Path) -> None:
+    """Mark the demo database at ``db`` as a whole year (an interrupted run stays unfinished)."""
+    _mark(db, {**json.loads(marker(db).read_text(encoding="utf-8")), "finished": True})
+
+
+def _finished(db: Path) -> bool:
+    try:
+        return bool(json.loads(marker(db).read_text(encoding="utf-8")).get("finished", True))
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def _mark(db: Path, about: dict[str, object]) -> None:
+    marker(db).write_text(json.dumps(about, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def write_outputs(out: Path, report: AnnualReport,

@@ -45,6 +45,9 @@ def opened(db_url: str, agency: str) -> Iterator[Engine]:
     """The engine on ``db_url`` (closed on exit), with the workflow errors raised inside the
     block turned into one-line click errors."""
     engine = open_engine(db_url, agency)
+    if next(iter(engine.find(page_size=1)), None) is None:
+        click.echo(f"gongkai: warning: agency {agency!r} has no records in this database; "
+                   "every figure is 0", err=True)
     try:
         yield engine
     except WorkflowError as exc:
@@ -78,10 +81,9 @@ def annual(db_url: str, agency: str, year: int, fmt: str, out: Path | None,
     with opened(db_url, agency) as engine:
         supplied = load_figures(figures) if figures is not None else AgencyFigures()
         made = annual_report(engine, year, figures=supplied)
-        if explain is not None:
-            _explain(made, *explain)
-            return
-        text = FORMATS[fmt](made)
+        if explain is not None and fmt != "md":
+            raise click.UsageError("--explain lists requests, one a line; it takes no --format")
+        text = _explain(made, *explain) if explain is not None else FORMATS[fmt](made)
     if out is None:
         click.echo(text, nl=False)
         return
@@ -91,12 +93,13 @@ def annual(db_url: str, agency: str, year: int, fmt: str, out: Path | None,
         raise click.ClickException(one_line(f"cannot write {out}: {exc}")) from None
 
 
-def _explain(made: AnnualReport, row: str, column: str) -> None:
-    """Register number, received, finished and outcome of each request behind a cell."""
-    for fact in explain(made, row, column):
-        finished = fact.finished_on.isoformat() if fact.finished_on else ""
-        click.echo(f"{fact.register_number}\t{fact.received_on.isoformat()}\t{finished}\t"
-                   f"{fact.outcome or ''}")
+def _explain(made: AnnualReport, row: str, column: str) -> str:
+    """Register number, received, finished and outcome of each request behind a cell, a line
+    each."""
+    return "".join(
+        f"{f.register_number}\t{f.received_on.isoformat()}\t"
+        f"{f.finished_on.isoformat() if f.finished_on else ''}\t{f.outcome or ''}\n"
+        for f in explain(made, row, column))
 
 
 @click.command()

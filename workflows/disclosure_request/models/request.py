@@ -24,6 +24,9 @@ MAX_CORRECTION_PERIOD_DAYS = 60
 definition's own limit (``max_correction_days``, by default 15 after national guidance) is
 checked by the workflow's guard."""
 
+REGULATIONS_IN_FORCE = dt.date(2008, 5, 1)
+"""The day the Regulations on Open Government Information took effect."""
+
 MAX_EXTRA_DAYS = 120
 """Upper bound on a longer period set under 条例 35, in working days (a sanity bound)."""
 
@@ -100,7 +103,17 @@ class RegisterData(TriggerData):
                 raise ValueError("cannot be derived without a valid channel (条例 31)")
             return given
         dates = {name: info.data.get(name) for name in DATE_FIELDS}
-        return receipt_date(channel, given, **dates)
+        return _since_the_regulations(receipt_date(channel, given, **dates))
+
+
+def _since_the_regulations(received: dt.date) -> dt.date:
+    """A request is received under the Regulations, in force since 2008-05-01 (条例 56 of the
+    2007 text); an earlier date is a typing error, which would sit in every year's report as
+    carried over (table 三)."""
+    if received < REGULATIONS_IN_FORCE:
+        raise ValueError(f"{received} is before the Regulations took effect on "
+                         f"{REGULATIONS_IN_FORCE}")
+    return received
 
 
 class RequestCorrectionData(TriggerData):
