@@ -90,3 +90,26 @@ def test_default_year_has_a_wide_mix() -> None:
     assert any(step.data.get("documents") for step in scenario.steps if step.trigger == "register")
     assert all(step.day <= dt.date(2025, 12, 31) for step in scenario.steps)
     assert generate(seed=2) != scenario and generate() == scenario
+
+
+def test_refuses_before_simulating_what_it_could_not_finish(tmp_path: Path) -> None:
+    """A year the reports cannot cover, an --out it cannot write and a --db that is not an
+    embedded file are refused up front, leaving no database behind."""
+    db = tmp_path / "d.db"
+    for args in (["--year", "2099"], ["--out", "/proc/no-such-folder"],
+                 ["--db", "postgresql://x/y"]):
+        result = CliRunner().invoke(demo, ["--db", str(db), "--requests", "3", *args])
+        assert result.exit_code == 2, result.output
+        assert not db.exists()
+
+
+def test_takes_a_sqlite_url_and_marks_an_unfinished_demo(tmp_path: Path) -> None:
+    db = tmp_path / "u.db"
+    args = ["--db", f"sqlite:///{db}", "--out", str(tmp_path / "out"), "--requests", "3"]
+    assert CliRunner().invoke(demo, args).exit_code == 0
+    assert db.exists() and not (tmp_path / "sqlite:").exists()
+    marker = db.with_name("u.db.demo.json")
+    marker.write_text(marker.read_text("utf-8").replace('"finished": true',
+                                                        '"finished": false'), "utf-8")
+    again = CliRunner().invoke(demo, args)
+    assert again.exit_code == 2 and "unfinished demo" in again.output

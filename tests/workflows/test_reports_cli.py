@@ -88,6 +88,15 @@ def test_explain_lists_the_requests_of_a_cell(year_db: str) -> None:
     assert _annual(year_db, "--explain", "disclosed", "research").output == ""
 
 
+def test_explain_writes_to_out_and_takes_no_format(year_db: str, tmp_path: Path) -> None:
+    out = tmp_path / "cell.txt"
+    assert _annual(year_db, "--explain", "carried_over", "total", "--out", str(out)).output == ""
+    assert len(out.read_text("utf-8").splitlines()) == 2
+    refused = CliRunner().invoke(report, ["annual", "--db", year_db, "--year", "2025",
+                                          "--explain", "new", "total", "--format", "json"])
+    assert refused.exit_code == 2 and "takes no --format" in refused.output
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (("--explain", "granted", "total"), "unknown row 'granted'"),
     (("--explain", "withheld", "total"), "heading without numbers"),
