@@ -177,3 +177,54 @@ EXAMPLES: dict[str, tuple[dict[str, Example], Callable[[Engine], None] | None]] 
     "challenge": (CHALLENGE, register_a_request),
 }
 """Workflow → (examples, what its engine factory seeds)."""
+
+
+# 依申请公开, with objections ------------------------------------------------------------------
+
+OBJECTOR = "某科技有限公司"
+"""The third party the disclosure examples consult (the one ``payload("consult")`` names)."""
+OPINIONS = (
+    {"party": OBJECTOR, "agrees": True},
+    {"party": OBJECTOR, "agrees": False, "good_reason": True,
+     "reasons": "涉及本公司商业秘密（技术参数）"},
+    {"party": OBJECTOR, "agrees": False, "good_reason": False, "reasons": "不同意公开"},
+    {"party": OBJECTOR, "agrees": False, "good_reason": True, "reasons": "涉及个人隐私"},
+)
+PROPOSALS = (
+    {"outcome": "disclosed", "reasons": "不涉及国家秘密和商业秘密"},
+    {"outcome": "disclosed", "reasons": "不公开可能对公共利益造成重大影响",
+     "public_interest": "涉及周边居民饮用水安全"},
+)
+
+
+def _pick(today: date, instance: Instance | None, options: tuple[Any, ...]) -> Any:
+    """One of ``options`` by the day and the instance (its random id), so that every option
+    comes up in a few steps."""
+    salt = int(instance.id.replace("-", "")[:8], 16) if instance is not None else 0
+    return options[(today.toordinal() + salt) % len(options)]
+
+
+def _opinions(today: date, instance: Instance | None) -> dict[str, Any]:
+    """An agreement, a well-founded objection, or an unfounded one (条例 32)."""
+    return payload("receive_opinions", today.isoformat(),
+                   opinions=[_pick(today, instance, OPINIONS)])
+
+
+def _proposal(today: date, instance: Instance | None) -> dict[str, Any]:
+    """Disclosure, with or without a public-interest finding (条例 15, 32)."""
+    return payload("propose", today.isoformat(), **_pick(today, instance, PROPOSALS))
+
+
+def _reply(today: date, instance: Instance | None) -> dict[str, Any]:
+    """The written reply; with the notice to the third party when the proposal found a public
+    interest (条例 32)."""
+    extra: dict[str, Any] = {}
+    if instance is not None and (instance.data.get("proposal") or {}).get("public_interest"):
+        extra["third_party_notified_on"] = today.isoformat()
+    return payload("reply", today.isoformat(), **extra)
+
+
+DISCLOSURE_WITH_OBJECTIONS: dict[str, Example] = {
+    **DISCLOSURE, "receive_opinions": _opinions, "propose": _proposal, "reply": _reply}
+""":data:`DISCLOSURE` with consulted third parties that object, with or without good reason,
+and proposals that disclose over an objection on a public-interest finding."""
