@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from engine.cli import instances, staff
+from engine.cli import check, instances, staff
 from engine.cli.errors import GongkaiGroup
 from engine.cli.options import (
     DEFAULT_DB,
@@ -33,7 +33,8 @@ __all__ = ["DEFAULT_DB", "agency_option", "all_definitions", "db_option", "main"
 
 ENGINE_COMMANDS: tuple[click.Command, ...] = (
     staff.diagram, staff.worker, staff.timers, staff.todo,
-    instances.list_instances, instances.show, instances.start, instances.fire, instances.verify)
+    instances.list_instances, instances.show, instances.start, instances.fire, instances.verify,
+    check.check)
 
 
 class MainGroup(GongkaiGroup):
