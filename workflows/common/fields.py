@@ -9,7 +9,7 @@ every trigger's model, so payloads are frozen and a misspelt field is refused, n
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
@@ -23,6 +23,7 @@ __all__ = [
     "blank_to_none",
     "not_a_bool",
     "not_a_number",
+    "parse_day",
 ]
 
 
@@ -38,6 +39,11 @@ def not_a_number(value: object) -> object:
     if isinstance(value, bool | int | float):
         raise ValueError("a date must be an ISO date (YYYY-MM-DD) or a date, not a number")
     return value
+
+
+def parse_day(value: Any) -> dt.date:
+    """A date as instance data stores it (ISO text), or one already parsed."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 def not_a_bool(value: object) -> object:

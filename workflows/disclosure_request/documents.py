@@ -7,11 +7,11 @@ documents' request and applicant counts, and the re-review threshold, follow the
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from engine import NotFound, Registry, TransitionContext
 from workflows.attribute_review.rounds import Threshold, maybe_open_threshold_round
+from workflows.common.fields import parse_day
 from workflows.disclosure_request.definition import NAME
 from workflows.ledger.requests import record_requests
 
@@ -27,7 +27,7 @@ def record_documents(ctx: TransitionContext) -> dict[str, Any]:
     if named:
         request = ctx.data if ctx.trigger == "register" else ctx.instance_data
         for doc_number in record_requests(ctx, named, request["applicant"],
-                                          date.fromisoformat(str(request["received_on"]))):
+                                          parse_day(request["received_on"])):
             threshold_round(ctx, doc_number)
     return {}
 

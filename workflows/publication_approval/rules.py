@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from engine import Registry, TransitionContext
+from workflows.common.fields import parse_day
 from workflows.common.legal_basis import ARTICLES, cited_article
 from workflows.disclosure_request.documents import threshold_round
 from workflows.ledger import DocumentRow, insert_document, sync_counts
@@ -141,10 +142,6 @@ def determination_allows(ctx: TransitionContext) -> str | None:
     return None
 
 
-def _day(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
 @guard("formed_and_numbered")
 def formed_and_numbered(ctx: TransitionContext) -> str | None:
     """The step that signs the document records its 签发/成文 date (条例 26 counts from it) and
@@ -156,13 +153,13 @@ def formed_and_numbered(ctx: TransitionContext) -> str | None:
         return "the signing step needs formed_on, the 签发/成文 date (条例 26 counts from it)"
     if not _current(ctx, "doc_number"):
         return "the signing step needs the doc_number (文号) unless it was given at drafting"
-    formed = _day(ctx.data["formed_on"])
+    formed = parse_day(ctx.data["formed_on"])
     if ctx.instance_data.get("converted_from") and formed == _row(ctx)["formed_on"]:
         return None
     if formed > ctx.today:
         return f"formed_on {formed} is after today, {ctx.today}"
     drafted = ctx.instance_data.get("drafted_on")
-    if drafted and formed < _day(drafted):
+    if drafted and formed < parse_day(drafted):
         return f"formed_on {formed} is before the draft was started, {drafted}"
     number = ctx.instance_data.get("doc_number")
     if ctx.instance_data.get("converted_from") and ctx.data.get("doc_number") not in (None,
@@ -213,38 +210,35 @@ def abandonable(ctx: TransitionContext) -> str | None:
     return None
 
 
+def _dated(ctx: TransitionContext, field: str, since_forming: bool) -> str | None:
+    """The problem with the date in ``field``: after today, or (``since_forming``) before the
+    document's 签发/成文 date."""
+    day = parse_day(ctx.data[field])
+    formed = ctx.instance_data.get("formed_on")
+    if day > ctx.today:
+        return f"{field} {day} is after today, {ctx.today}"
+    if since_forming and formed and day < parse_day(formed):
+        return f"{field} {day} is before the document was formed, {formed}"
+    return None
+
+
 @guard("received_by_today")
 def received_by_today(ctx: TransitionContext) -> str | None:
     """A determination (条例 17) is received on a past day or today, not in the future."""
-    received = _day(ctx.data["received_on"])
-    if received > ctx.today:
-        return f"received_on {received} is after today, {ctx.today}"
-    return None
+    return _dated(ctx, "received_on", since_forming=False)
 
 
 @guard("interpretation_dated")
 def interpretation_dated(ctx: TransitionContext) -> str | None:
     """An interpretation (谁起草、谁解读, source document 二(二)) is published between the
     document's 签发/成文 date and today."""
-    published = _day(ctx.data["published_on"])
-    formed = ctx.instance_data.get("formed_on")
-    if published > ctx.today:
-        return f"published_on {published} is after today, {ctx.today}"
-    if formed and published < _day(formed):
-        return f"published_on {published} is before the document was formed, {formed}"
-    return None
+    return _dated(ctx, "published_on", since_forming=True)
 
 
 @guard("repeal_dated")
 def repeal_dated(ctx: TransitionContext) -> str | None:
     """A document is repealed between its 签发/成文 date and today."""
-    repealed = _day(ctx.data["repealed_on"])
-    formed = ctx.instance_data.get("formed_on")
-    if repealed > ctx.today:
-        return f"repealed_on {repealed} is after today, {ctx.today}"
-    if formed and repealed < _day(formed):
-        return f"repealed_on {repealed} is before the document was formed, {formed}"
-    return None
+    return _dated(ctx, "repealed_on", since_forming=True)
 
 
 def _doc_id(ctx: TransitionContext) -> str:
@@ -369,7 +363,7 @@ def record_abandonment(ctx: TransitionContext) -> dict[str, Any]:
 def record_repeal(ctx: TransitionContext) -> dict[str, Any]:
     """废止: the ledger's status becomes repealed, with the day (table 二's 本年废止件数 and
     现行有效件数 count from it); its publications stay on record."""
-    _update(ctx, status="repealed", repealed_on=_day(ctx.data["repealed_on"]))
+    _update(ctx, status="repealed", repealed_on=parse_day(ctx.data["repealed_on"]))
     return {}
 
 

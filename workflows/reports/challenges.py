@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine import Engine
+from workflows.common.fields import parse_day
 from workflows.reports.errors import ReportError
 from workflows.reports.form import CHALLENGE_BLOCKS, CHALLENGE_COLUMNS, TOTAL
-from workflows.reports.requests import parse_day
 
 __all__ = ["ChallengeFacts", "challenge_facts", "challenge_table"]
 

@@ -30,10 +30,11 @@ from typing import Any
 
 from engine import Engine
 from engine.timesource import local_date
+from workflows.common.fields import parse_day
 from workflows.ledger.documents import Document
 from workflows.ledger.tables import DocumentRow
 from workflows.reports.annual import check_year, scoped
-from workflows.reports.requests import RequestFacts, parse_day, request_facts
+from workflows.reports.requests import RequestFacts, request_facts
 
 __all__ = ["POLICY_KINDS", "Share", "YearMetrics", "year_metrics"]
 

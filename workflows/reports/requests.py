@@ -16,9 +16,10 @@ from typing import Any
 
 from engine import Engine, Instance
 from engine.timesource import local_date
+from workflows.common.fields import parse_day
 from workflows.disclosure_request import NAME as REQUEST_WORKFLOW
 
-__all__ = ["RequestFacts", "parse_day", "request_facts"]
+__all__ = ["RequestFacts", "request_facts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +94,3 @@ def _date(value: Any) -> dt.date | None:
     return None if value is None else parse_day(value)
 
 
-def parse_day(value: Any) -> dt.date:
-    """A date as stored in instance data (ISO text) or already a date."""
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
