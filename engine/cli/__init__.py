@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from engine.cli import check, instances, staff
-from engine.cli.errors import GongkaiGroup
+from engine.cli.errors import GongkaiGroup, one_line_refusals
 from engine.cli.options import (
     DEFAULT_DB,
     agency_option,
@@ -28,8 +28,8 @@ from engine.cli.options import (
 )
 from engine.cli.render import one_line as _one_line
 
-__all__ = ["DEFAULT_DB", "agency_option", "all_definitions", "db_option", "main", "open_engine",
-           "workflow_modules", "_one_line"]
+__all__ = ["DEFAULT_DB", "agency_option", "all_definitions", "db_option", "main",
+           "one_line_refusals", "open_engine", "workflow_modules", "_one_line"]
 
 ENGINE_COMMANDS: tuple[click.Command, ...] = (
     staff.diagram, staff.worker, staff.timers, staff.todo,

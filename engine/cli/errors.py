@@ -9,7 +9,8 @@ instead, with the same exit code. Any other exception is a bug and keeps its tra
 from __future__ import annotations
 
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from itertools import takewhile
 from typing import IO, Any
 
@@ -85,3 +86,15 @@ class GongkaiGroup(click.Group):
             if _passes(exc):
                 raise
             raise reported(exc, bool(ctx.params.get("debug"))) from exc
+
+
+@contextmanager
+def one_line_refusals() -> Iterator[None]:
+    """A :class:`WorkflowError` raised inside (with its notes) becomes a one-line click error,
+    exit 1: for a package's command that is also invoked on its own, outside the handler of
+    ``gongkai``."""
+    try:
+        yield
+    except WorkflowError as exc:
+        text = "\n".join([str(exc), *getattr(exc, "__notes__", [])])
+        raise click.ClickException(one_line(text)) from None

@@ -16,7 +16,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 import workflows
-from engine import Engine, WorkflowError
+from engine import Engine
+from engine.cli import one_line_refusals
 from engine.testing import ManualClock
 from engine.timesource import SystemClock, local_date
 from workflows.demo.files import (
@@ -68,12 +69,10 @@ def demo(db: Path, fresh: bool, out: Path, year: int, requests: int, seed: int) 
         raise click.UsageError(str(exc)) from None
     engine = Engine(f"sqlite:///{db}", clock=ManualClock(moment(scenario.start)))
     try:
-        workflows.register_all(engine)
-        _simulate(engine, scenario)
-        report, metrics = annual_report(engine, year), year_metrics(engine, year)
-    except WorkflowError as exc:
-        raise click.ClickException(" | ".join([str(exc), *getattr(exc, "__notes__", [])])) \
-            from None
+        with one_line_refusals():
+            workflows.register_all(engine)
+            _simulate(engine, scenario)
+            report, metrics = annual_report(engine, year), year_metrics(engine, year)
     finally:
         engine.close()
     finish_database(db)

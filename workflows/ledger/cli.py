@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import click
 
-from engine import WorkflowError
-from engine.cli import agency_option, db_option, open_engine
+from engine.cli import agency_option, db_option, one_line_refusals, open_engine
 from workflows.ledger.documents import Document, documents
 from workflows.ledger.tables import ATTRIBUTES, KINDS, STATUSES
 
@@ -28,9 +27,8 @@ def ledger(db_url: str, agency: str, attribute: str | None, kind: str | None,
     requests/applicants that named it (条例 44). A document still drafted has no 文号 ("-")."""
     engine = open_engine(db_url, agency)
     try:
-        found = documents(engine, attribute=attribute, status=status, kind=kind)
-    except WorkflowError as exc:
-        raise click.ClickException(" | ".join(str(exc).splitlines())) from None
+        with one_line_refusals():
+            found = documents(engine, attribute=attribute, status=status, kind=kind)
     finally:
         engine.close()
     for doc in found:

@@ -17,6 +17,7 @@ from typing import Any
 
 from engine import Engine
 from engine.timesource import local_date
+from workflows import register_all
 from workflows.ledger.documents import Document
 from workflows.ledger.tables import DocumentRow
 from workflows.reports.active import AgencyFigures, DocumentCounts, active_table
@@ -137,8 +138,6 @@ def scoped(engine: Engine, agency: str | None) -> Iterator[Engine]:
     if agency is None or agency == engine.agency:
         yield engine
         return
-    from workflows import register_all
-
     other = Engine(engine.url, engine.clock, engine.calendar, agency=agency)
     try:
         register_all(other)

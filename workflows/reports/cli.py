@@ -15,8 +15,9 @@ from pathlib import Path
 
 import click
 
-from engine import Engine, WorkflowError
-from engine.cli import agency_option, db_option, open_engine
+from engine import Engine
+from engine.cli import agency_option, db_option, one_line_refusals, open_engine
+from engine.cli.render import one_line
 from workflows.reports.active import AgencyFigures, load_figures
 from workflows.reports.annual import AnnualReport, annual_report, explain
 from workflows.reports.metrics import year_metrics
@@ -35,11 +36,6 @@ FORMATS: dict[str, Callable[[AnnualReport], str]] = {
 """The output formats of ``report annual``."""
 
 
-def one_line(text: str) -> str:
-    """An error message as one line."""
-    return " | ".join(line.strip() for line in text.splitlines() if line.strip())
-
-
 @contextmanager
 def opened(db_url: str, agency: str) -> Iterator[Engine]:
     """The engine on ``db_url`` (closed on exit), with the workflow errors raised inside the
@@ -49,9 +45,8 @@ def opened(db_url: str, agency: str) -> Iterator[Engine]:
         click.echo(f"gongkai: warning: agency {agency!r} has no records in this database; "
                    "every figure is 0", err=True)
     try:
-        yield engine
-    except WorkflowError as exc:
-        raise click.ClickException(one_line(str(exc))) from None
+        with one_line_refusals():
+            yield engine
     finally:
         engine.close()
 
