@@ -13,29 +13,23 @@ import workflows
 from engine import Engine, GuardRejected, PermissionDenied
 from engine.testing import ManualClock
 from tests.workflows import publication as pub
+from tests.workflows.dump import ROUTES
+from tests.workflows.reports_year import report_engine
 from tests.workflows.story import REGISTRAR, Story, at, payload
 from workflows.ledger import DocumentRow
 from workflows.reports import ReportError, annual_report
 from workflows.reports.metrics import year_metrics
 
-REPLY_ROUTE = ("accept", "assign", "review_confidentiality", "propose", "approve")
-
 
 def replied(db_url: str, received: str, replied_on: str, extend_on: str | None = None
             ) -> Story:
     story = Story(db_url, received)
-    for trigger in REPLY_ROUTE:
+    for trigger in ROUTES["decided"]:
         story.fire(trigger, received)
     if extend_on:
         story.fire("extend", extend_on)
     story.fire("reply", replied_on)
     return story
-
-
-def report_engine(db_url: str, day: str) -> Engine:
-    engine = Engine(db_url, clock=ManualClock(at(day)))
-    workflows.register_all(engine)
-    return engine
 
 
 def test_metrics_count_replies_on_time_late_extended_and_overdue(db_url: str) -> None:
@@ -44,23 +38,23 @@ def test_metrics_count_replies_on_time_late_extended_and_overdue(db_url: str) ->
     replied(db_url, "2025-03-03", "2025-04-15", extend_on="2025-03-25")  # extended (条例 33)
     open_one = Story(db_url, "2025-12-01")
     open_one.fire("accept", "2025-12-01")
-    engine = report_engine(db_url, "2026-01-15")
-    metrics = year_metrics(engine, 2025)
-    assert (metrics.replies_on_time, metrics.replies_late) == (2, 1)
-    assert metrics.extensions == 1
-    assert metrics.overdue == (open_one.now.data["register_number"],)
-    assert metrics.as_of.isoformat() == "2025-12-31"
-    report = annual_report(engine, 2025)
-    assert report.requests.count("new", "total") == 4
-    assert report.requests.count("disclosed", "total") == 3
-    assert report.requests.count("carried_forward", "total") == 1
+    with report_engine(db_url, "2026-01-15") as engine:
+        metrics = year_metrics(engine, 2025)
+        assert (metrics.replies_on_time, metrics.replies_late) == (2, 1)
+        assert metrics.extensions == 1
+        assert metrics.overdue == (open_one.now.data["register_number"],)
+        assert metrics.as_of.isoformat() == "2025-12-31"
+        report = annual_report(engine, 2025)
+        assert report.requests.count("new", "total") == 4
+        assert report.requests.count("disclosed", "total") == 3
+        assert report.requests.count("carried_forward", "total") == 1
 
 
 def test_metrics_of_an_open_year_are_taken_today(db_url: str) -> None:
     Story(db_url, "2025-12-01").fire("accept", "2025-12-01")
-    engine = report_engine(db_url, "2025-12-20")
-    assert year_metrics(engine, 2025).overdue == ()
-    assert not annual_report(engine, 2025).final
+    with report_engine(db_url, "2025-12-20") as engine:
+        assert year_metrics(engine, 2025).overdue == ()
+        assert not annual_report(engine, 2025).final
 
 
 def test_fee_line_counts_payments_of_the_year(db_url: str) -> None:
@@ -71,10 +65,10 @@ def test_fee_line_counts_payments_of_the_year(db_url: str) -> None:
     unpaid = Story(db_url, "2025-12-01")
     for trigger in ("accept", "assign", "notify_fee"):
         unpaid.fire(trigger, "2025-12-01")
-    engine = report_engine(db_url, "2026-01-05")
-    fees = annual_report(engine, 2025).fees
-    assert (fees.count, fees.amount) == (1, 200)   # 国办函〔2020〕109号: 50 pages → 200 yuan
-    assert annual_report(engine, 2026).fees.count == 0
+    with report_engine(db_url, "2026-01-05") as engine:
+        fees = annual_report(engine, 2025).fees
+        assert (fees.count, fees.amount) == (1, 200)   # 国办函〔2020〕109号: 50 pages → 200 yuan
+        assert annual_report(engine, 2026).fees.count == 0
 
 
 def published(engine: Engine, kind: str = "normative"):  # type: ignore[no-untyped-def]
@@ -123,21 +117,21 @@ def test_a_report_is_one_agencys(db_url: str) -> None:
     workflows.register_all(other)
     other.start("disclosure_request", REGISTRAR, payload("register", "2025-05-06"))
     other.start("disclosure_request", REGISTRAR, payload("register", "2025-05-06"))
-    engine = report_engine(db_url, "2026-01-05")
-    assert annual_report(engine, 2025).requests.count("new", "total") == 1
-    theirs = annual_report(engine, 2025, agency="gov.example.other")
-    assert theirs.agency == "gov.example.other"
-    assert theirs.requests.count("new", "total") == 2
-    assert theirs.requests.count("carried_forward", "natural_person") == 2
-    assert year_metrics(engine, 2025, agency="gov.example.other").overdue != ()
+    with report_engine(db_url, "2026-01-05") as engine:
+        assert annual_report(engine, 2025).requests.count("new", "total") == 1
+        theirs = annual_report(engine, 2025, agency="gov.example.other")
+        assert theirs.agency == "gov.example.other"
+        assert theirs.requests.count("new", "total") == 2
+        assert theirs.requests.count("carried_forward", "natural_person") == 2
+        assert year_metrics(engine, 2025, agency="gov.example.other").overdue != ()
 
 
 @pytest.mark.parametrize("year, problem", [(2007, "from 2008"), (2027, "this year, 2026"),
                                            ("2025", "whole year"), (True, "whole year")])
 def test_a_report_year_must_be_one_the_records_can_have(db_url: str, year: object,
                                                         problem: str) -> None:
-    engine = report_engine(db_url, "2026-01-05")
-    with pytest.raises(ReportError, match=problem):
-        annual_report(engine, year)  # type: ignore[arg-type]
-    with pytest.raises(ReportError, match=problem):
-        year_metrics(engine, year)  # type: ignore[arg-type]
+    with report_engine(db_url, "2026-01-05") as engine:
+        with pytest.raises(ReportError, match=problem):
+            annual_report(engine, year)  # type: ignore[arg-type]
+        with pytest.raises(ReportError, match=problem):
+            year_metrics(engine, year)  # type: ignore[arg-type]
