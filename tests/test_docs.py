@@ -73,3 +73,26 @@ def test_readme_lists_every_command() -> None:
     table = README.split("## Command line")[1].split("\n## ")[0]
     missing = sorted(c for c in commands if f"`gongkai {c}" not in table)
     assert commands and not missing, missing
+
+
+def test_testing_your_workflow_example_passes_then_shows_each_failure(tmp_path: Path) -> None:
+    """The README's "Testing your own workflow": the adapted definition passes, a dead end is
+    refused when registered, and a broken rule fails with the shrunk steps that break it."""
+    script = ROOT / "examples" / "testing_your_workflow.py"
+    out = subprocess.run([sys.executable, str(script), str(tmp_path / "t.db")],
+                         capture_output=True, text=True, timeout=300, check=True).stdout
+    assert "passed: 10 random runs" in out
+    assert "refused: state 'decided' cannot reach any terminal state" in out
+    failed = out.split("FAILED:")[1].split("4. One request")[0]
+    assert "left accepted, not assigned" in failed
+    steps = re.findall(r"^\s+(\d+)\. ", failed, re.M)
+    assert steps and steps == [str(n) for n in range(1, len(steps) + 1)]
+    assert "accept on" in failed
+
+
+def test_readme_testing_example_prints_what_it_says(tmp_path: Path) -> None:
+    code = README.split("## Testing your own workflow")[1].split("```python\n")[1].split("```")[0]
+    run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == ["passed"]

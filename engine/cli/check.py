@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import importlib
 import json
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import click
 
@@ -27,6 +25,7 @@ from engine.definition.io import definition_from_json
 from engine.definition.model import WorkflowDefinition
 from engine.definition.validate import validate
 from engine.errors import DefinitionError
+from engine.testing.explore import SHRINK_SECONDS
 from engine.transition.registry import Registry
 
 PROBLEM = 1
@@ -101,52 +100,6 @@ def _problems(definition: WorkflowDefinition, registry: Registry) -> tuple[str, 
     return ()
 
 
-STEP = re.compile(r"^(\d{4}-\d{2}-\d{2} |start on |advance to )")
-"""The notes :class:`~engine.testing.machine.WorkflowMachine` writes for each step it takes (the
-start day, each start, fire, refused invalid step and clock advance)."""
-SHRINK_SECONDS = 30
-
-
-def steps_of(report: str) -> list[str]:
-    """The steps of hypothesis' falsifying example: the machine's notes, one per step, leaving
-    out hypothesis' ``state.rule(data=...)`` lines, draws and explanations."""
-    return [line.strip() for line in report.splitlines() if STEP.match(line.strip())]
-
-
-def explore(definition: WorkflowDefinition, registry: Registry,
-            invariants: Sequence[Callable[..., None]], examples: int, steps: int,
-            seed: int | None, shrink_seconds: int = SHRINK_SECONDS
-            ) -> tuple[list[str], BaseException | None]:
-    """Run the state machine; the reported steps of a failure and its exception (or none).
-
-    Each run builds a temporary engine, so shrinking is slow: it stops after
-    ``shrink_seconds`` (hypothesis' own limit is five minutes) with the shortest run so far."""
-    from hypothesis import HealthCheck, Phase, settings
-    from hypothesis import seed as with_seed
-    from hypothesis.reporting import with_reporter
-    from hypothesis.stateful import run_state_machine_as_test
-
-    from engine.testing.machine import workflow_state_machine
-
-    machine = workflow_state_machine(definition, invariants, registry=registry)
-    if seed is not None:
-        machine = with_seed(seed)(machine)
-    chosen = settings(max_examples=examples, stateful_step_count=steps, deadline=None,
-                      database=None, derandomize=seed is None, print_blob=False,
-                      suppress_health_check=list(HealthCheck),
-                      phases=[p for p in Phase if p is not Phase.explain])
-    reported: list[str] = []
-    try:
-        with (with_reporter(lambda value: reported.append(str(value))),
-              mock.patch("hypothesis.internal.conjecture.engine.MAX_SHRINKING_SECONDS",
-                         shrink_seconds)):
-            run_state_machine_as_test(machine, settings=chosen)
-    except Exception as exc:  # whatever the machine raised is the finding
-        notes = getattr(exc, "__notes__", [])
-        return steps_of("\n".join([*reported, *notes])), exc
-    return [], None
-
-
 @click.command("check")
 @click.argument("definition_path", metavar="DEFINITION.json",
                 type=click.Path(path_type=Path, dir_okay=False))
@@ -178,13 +131,20 @@ def check(definition_path: Path, registry_spec: str | None, invariant_specs: tup
             click.echo(f"  - {problem}")
         raise SystemExit(PROBLEM)
     click.echo(f"valid: {label}; exploring {examples} random runs of up to {steps} steps")
-    lines, failure = explore(definition, registry, invariants, examples, steps, seed,
-                             shrink_seconds)
-    if failure is None:
+    try:
+        import hypothesis  # noqa: F401
+    except ImportError:
+        raise click.UsageError("gongkai check explores with hypothesis, which is not installed: "
+                               "pip install 'gongkai[testing]'") from None
+    from engine.testing.explore import explore
+
+    found = explore(definition, invariants, registry=registry, runs=examples, steps=steps,
+                    seed=seed, shrink_seconds=shrink_seconds)
+    if found.failure is None:
         click.echo(f"ok: {examples} examples, no invariant broken")
         return
-    click.echo(f"failed: {type(failure).__name__}: {failure}")
+    click.echo(f"failed: {type(found.failure).__name__}: {found.failure}")
     click.echo("shrunk counterexample:")
-    for number, line in enumerate(lines, 1):
+    for number, line in enumerate(found.steps, 1):
         click.echo(f"  {number}. {line}")
     raise SystemExit(PROBLEM)

@@ -4,8 +4,8 @@ dated story driver, a context for guard tests without a database, and property-b
 invariants every instance keeps, hypothesis strategies and a state machine for any workflow.
 
 The hypothesis-based parts (``actors``, ``trigger_data``, ``event_sequences``,
-``invalid_steps``, ``workflow_state_machine``) load on first use, so this package imports
-without hypothesis installed; the invariants need nothing beyond the engine.
+``invalid_steps``, ``workflow_state_machine``, ``explore``) load on first use, so this package
+imports without hypothesis installed; the invariants need nothing beyond the engine.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ _LAZY = {
     "engine.testing.strategies": (
         "InvalidStep", "Step", "actors", "event_sequences", "invalid_steps", "trigger_data"),
     "engine.testing.machine": ("workflow_state_machine",),
+    "engine.testing.explore": ("Exploration", "explore"),
 }
 _HOME = {name: module for module, names in _LAZY.items() for name in names}
 

@@ -131,8 +131,9 @@ PUBLIC = {
                       "DuplicateRow", "GuardRejected", "HistoryTampered", "InvalidData",
                       "InvalidRow", "InvalidTransition", "NotFound", "PermissionDenied",
                       "ScheduleError", "SchemaMismatch", "TableMisuse", "WorkflowError"],
-    "engine.testing": ["ManualClock", "Story", "advance", "dump", "guard_context",
-                       "postgres_schema", "unchanged"],
+    "engine.testing": ["BUILTIN_INVARIANTS", "ManualClock", "Story", "advance", "dump",
+                       "explore", "guard_context", "postgres_schema", "temp_engine", "unchanged",
+                       "workflow_state_machine"],
     "engine.cli": ["main"],
 }
 

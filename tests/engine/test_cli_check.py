@@ -113,3 +113,15 @@ def test_a_bad_registry_is_a_one_line_usage_error(letter: Path, spec: str, messa
 
 def test_the_command_is_listed() -> None:
     assert "check" in json.dumps(CliRunner().invoke(main, ["--help"]).output)
+
+
+def test_without_hypothesis_check_says_what_to_install(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "hypothesis", None)
+    path = tmp_path / "letter.json"
+    path.write_text(definition_to_json(definition()), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(path), "--registry", REGISTRY])
+    assert result.exit_code == 2
+    assert "pip install 'gongkai[testing]'" in result.output
