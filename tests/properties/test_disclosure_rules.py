@@ -9,8 +9,10 @@ history and the engine's working calendar, not from the workflow's own guards.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
@@ -20,6 +22,7 @@ from engine import Actor, Engine
 from engine.testing import workflow_state_machine
 from tests.properties.conftest import profile
 from tests.properties.examples import DISCLOSURE_WITH_OBJECTIONS, factory
+from tests.workflows.story import Story
 from workflows.disclosure_request.outcomes import OUTCOME_CODES, OutcomeGroup, outcome
 
 REPLY_DAYS = 20
@@ -74,21 +77,49 @@ def _effective_start(data: dict[str, Any]) -> date:
     return date.fromisoformat(corrected.get("received_on") or data["received_on"])
 
 
+PAUSES = {"consult": "sent_on", "notify_fee": "notified_on"}
+"""The reply period stops counting from these days: a consultation letter sent (条例 32, 34)
+and a fee notice sent (国办函〔2020〕109号, the default setting)."""
+RESUMES = {"receive_opinions": "received_on", "consultation_lapsed": "on",
+           "receive_payment": "paid_on"}
+"""…and counts on from these, once the request is back in ``assigned``."""
+
+
+def _paused_working_days(engine: Engine, instance_id: str) -> int | None:
+    """Working days the reply period stood still since its effective start: for each pause,
+    the working days after the day it began up to and including the day it ended (the day a
+    letter goes out still counts, as in the hand-worked deadline cases); ``None`` while a pause
+    is still open."""
+    paused, since = 0, None
+    for event in engine.history(instance_id):
+        if event.trigger == "receive_correction":
+            paused, since = 0, None
+        elif event.trigger in PAUSES and since is None:
+            since = date.fromisoformat(str(event.data[PAUSES[event.trigger]]))
+        elif (event.trigger in RESUMES and event.to_state == "assigned"
+              and since is not None):
+            resumed = date.fromisoformat(str(event.data[RESUMES[event.trigger]]))
+            paused += engine.calendar.get_working_days_delta(since, resumed)
+            since = None
+    return None if since is not None else paused
+
+
 def reply_due_no_earlier_than_twenty_working_days(engine: Engine, instance_id: str) -> None:
     """条例 33 (and 30, 31): the reply is never due earlier than 20 working days after the
-    effective receipt; pauses (consultation, fee) and extensions only move it later.
-
-    A weaker bound than exact pause accounting, but one the engine's clock arithmetic could
-    break: due date >= the 20th working day after the effective start, counted on the engine's
-    own calendar (holidays and 调休 working weekends)."""
+    effective receipt plus the working days the period stood still (consultation, fee);
+    extensions only move it later. Counted on the engine's own calendar (holidays and 调休
+    working weekends)."""
     now = engine.get(instance_id)
     reply = now.deadlines.get("reply")
-    if reply is None or reply.due_date is None:
+    paused = _paused_working_days(engine, instance_id)
+    if reply is None or reply.due_date is None or paused is None:
         return
-    earliest = engine.calendar.add_working_days(_effective_start(dict(now.data)), REPLY_DAYS)
+    start = _effective_start(dict(now.data))
+    earliest = engine.calendar.add_working_days(start, REPLY_DAYS + paused)
+    REACHED["paused_days"] += paused
     assert reply.due_date >= earliest, (
         f"request {instance_id}: reply due {reply.due_date}, earlier than {earliest}, the "
-        f"{REPLY_DAYS}th working day after {_effective_start(dict(now.data))} (条例 33)")
+        f"{REPLY_DAYS}th working day after {start} plus {paused} paused (条例 33)")
 
 
 def _well_founded_objections(data: dict[str, Any]) -> set[str]:
@@ -173,3 +204,26 @@ class DisclosureRulesMachine(Base):  # type: ignore[misc, valid-type]
 
 def test_disclosure_requests_keep_the_law_rules() -> None:
     run_state_machine_as_test(DisclosureRulesMachine, settings=profile())
+
+
+def test_the_pause_accounting_agrees_with_a_hand_worked_case(tmp_path: Any) -> None:
+    """The consultation across National Day (tests/data/deadline-cases.json, worked out by hand
+    from the 2025 schedule): received 09-15, letter sent 09-24, opinions back 10-20, reply due
+    11-06 (条例 32, 33). The invariant's count of paused working days puts its earliest due date
+    exactly there, so it holds with no slack, and a due date one working day earlier would fail
+    it."""
+    cases = json.loads((Path(__file__).parents[1] / "data" / "deadline-cases.json")
+                       .read_text(encoding="utf-8"))["cases"]
+    case = next(c for c in cases
+                if c["name"] == "third-party consultation across National Day (条例 32, 33)")
+    story = Story(f"sqlite:///{tmp_path / 'case.db'}", case["received_on"])
+    for trigger in ("accept", "assign"):
+        story.fire(trigger, case["received_on"])
+    story.fire("consult", case["events"][0]["sent_on"])
+    story.fire("receive_opinions", case["events"][1]["received_on"])
+    paused = _paused_working_days(story.engine, story.id)
+    assert paused is not None and paused > 0
+    earliest = story.engine.calendar.add_working_days(date.fromisoformat(case["received_on"]),
+                                                      REPLY_DAYS + paused)
+    assert earliest.isoformat() == case["reply_due"] == str(story.due("reply"))
+    reply_due_no_earlier_than_twenty_working_days(story.engine, story.id)
