@@ -120,6 +120,13 @@ ATTRIBUTE_REVIEW: dict[str, Example] = {
 }
 
 
+ROUND: dict[str, Example] = {
+    "open_round": lambda today, instance: {"occurrence": today.isoformat()},
+    "close_round": lambda today, instance: {"on": today.isoformat()},
+}
+"""The yearly round (年度复核), opened by the office on a day of its choosing."""
+
+
 def seed_withheld_documents(engine: Engine) -> None:
     """Issue :data:`SEEDED_DOCS` as withheld (不予公开) ordinary documents, on today's date."""
     today = engine.clock.now().date().isoformat()
@@ -175,6 +182,7 @@ EXAMPLES: dict[str, tuple[dict[str, Example], Callable[[Engine], None] | None]] 
     "publication_approval": (PUBLICATION, None),
     "attribute_review": (ATTRIBUTE_REVIEW, seed_withheld_documents),
     "challenge": (CHALLENGE, register_a_request),
+    "attribute_review_round": (ROUND, seed_withheld_documents),
 }
 """Workflow → (examples, what its engine factory seeds)."""
 
