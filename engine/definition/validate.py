@@ -111,7 +111,7 @@ def _check_start(d: WorkflowDefinition) -> list[str]:
     problems = [f"{where}: the start transition takes no sources"] if starts[0].sources else []
     if starts[0].dest not in initial:
         problems.append(f"{where}: the start transition must lead to the initial state")
-    return problems + _check_separation(d, starts[0])
+    return problems + _check_roles(d, starts[0]) + _check_separation(d, starts[0])
 
 
 def _check_transition(d: WorkflowDefinition, t: Transition) -> list[str]:
@@ -125,11 +125,15 @@ def _check_transition(d: WorkflowDefinition, t: Transition) -> list[str]:
             problems.append(f"{where}: terminal state {src!r} has an exit")
     if t.dest is not None and t.dest not in names:
         problems.append(f"{where}: unknown destination state {t.dest!r}")
-    if d.roles and not t.roles:
-        problems.append(f"{where}: no roles may fire it")
-    problems += [f"{where}: unknown role {role!r}" for role in t.roles
-                 if d.roles and role not in d.roles and role != SYSTEM_ROLE]
-    return problems + _check_separation(d, t)
+    return problems + _check_roles(d, t) + _check_separation(d, t)
+
+
+def _check_roles(d: WorkflowDefinition, t: Transition) -> list[str]:
+    """Roles that may fire a transition are the definition's (or the engine's ``system``)."""
+    where = f"transition {t.trigger!r}"
+    problems = [f"{where}: no roles may fire it"] if d.roles and not t.roles else []
+    return problems + [f"{where}: unknown role {role!r}" for role in t.roles
+                       if d.roles and role not in d.roles and role != SYSTEM_ROLE]
 
 
 def _check_separation(d: WorkflowDefinition, t: Transition) -> list[str]:

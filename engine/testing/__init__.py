@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 from datetime import datetime
+from importlib.util import find_spec
 from typing import Any
 
 from engine.runtime.engine import Engine
@@ -32,23 +33,38 @@ _LAZY = {
     "engine.testing.strategies": (
         "InvalidStep", "Step", "actors", "event_sequences", "invalid_steps", "trigger_data"),
     "engine.testing.machine": ("workflow_state_machine",),
-    "engine.testing.explore": ("Exploration", "explore"),
+    "engine.testing.exploration": ("Exploration", "explore"),
 }
 _HOME = {name: module for module, names in _LAZY.items() for name in names}
+_NEEDS_HYPOTHESIS = ("engine.testing.strategies", "engine.testing.machine",
+                     "engine.testing.exploration")
+_LOADABLE = sorted(name for name, module in _HOME.items()
+                   if module not in _NEEDS_HYPOTHESIS or find_spec("hypothesis") is not None)
 
 __all__ = ["ManualClock", "Story", "advance", "dump", "guard_context", "postgres_schema",
-           "temp_engine", "unchanged", *sorted(_HOME)]
+           "temp_engine", "unchanged", *_LOADABLE]
 
 
 def __getattr__(name: str) -> Any:
     """Load the invariants, strategies and state machine on first use (hypothesis is a test
-    dependency; ``import engine.testing`` must work without it)."""
+    dependency; ``import engine.testing`` must work without it, and a part that needs it says
+    what to install)."""
     module = _HOME.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    try:
+        value = getattr(importlib.import_module(module), name)
+    except ModuleNotFoundError as exc:
+        if exc.name != "hypothesis":
+            raise
+        raise ImportError(f"engine.testing.{name} needs hypothesis: pip install "
+                          "'gongkai[testing]'", name="hypothesis") from None
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOME})
 
 
 def advance(engine: Engine, to: datetime) -> int:

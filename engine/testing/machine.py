@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, ExitStack
+from dataclasses import dataclass, field
 from typing import Any
 
 from hypothesis import note
@@ -48,6 +49,16 @@ MAX_INSTANCES = 3
 MAX_DAYS = 10
 
 
+@dataclass
+class Coverage:
+    """What the runs of one machine class did: runs begun, instances started, states
+    reached. A run that starts nothing tests nothing, so a clean result says how much it saw."""
+
+    runs: int = 0
+    started: int = 0
+    states: set[str] = field(default_factory=set)
+
+
 def _start_days() -> st.SearchStrategy[dt.date]:
     return st.builds(lambda anchor, shift: anchor + dt.timedelta(days=shift),
                      st.sampled_from(ANCHORS), st.integers(-7, 7))
@@ -61,11 +72,13 @@ class WorkflowMachine(RuleBasedStateMachine):
     engine_factory: EngineFactory | None = None
     given_registry: Registry | None = None
     examples: Mapping[str, Example] = {}
+    coverage: Coverage = Coverage()
 
     def __init__(self) -> None:
         super().__init__()
         self.stack = ExitStack()
         self.ids: list[str] = []
+        self.coverage.runs += 1
 
     # set-up -----------------------------------------------------------------------------
     @initialize(day=_start_days())
@@ -133,6 +146,7 @@ class WorkflowMachine(RuleBasedStateMachine):
                              f"start as {actor} with {fields}")
         if done is not None:
             self.ids.append(done.id)
+            self.coverage.started += 1
 
     def _open(self) -> list[str]:
         return [i for i in self.ids if not self.engine.get(i).closed]
@@ -189,6 +203,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         if not hasattr(self, "engine"):
             return
         for instance_id in self.ids:
+            self.coverage.states.add(self.engine.get(instance_id).state)
             for check in (*BUILTIN_INVARIANTS, *self.extra_invariants):
                 check(self.engine, instance_id)
 
@@ -209,17 +224,50 @@ def workflow_state_machine(definition_or_name: WorkflowDefinition | str,
     ``registry`` holds the trigger models (the engine's registry by default). ``examples`` maps
     a trigger to ``example(today, instance) -> data`` that the workflow's guards accept: the
     machine uses it four times in five, so paths go past the guards. ``invariants`` are checked
-    after every step on every instance, after :data:`BUILTIN_INVARIANTS`. Raises ``TypeError``
-    for a workflow name without an engine factory.
+    after every step on every instance, after :data:`BUILTIN_INVARIANTS`. The class's
+    ``coverage`` (:class:`Coverage`) counts what its runs did. Raises ``TypeError`` naming the
+    argument that is not of its kind (a workflow name without an engine factory included) and
+    ``ValueError`` for an example of a trigger the definition does not have.
     """
-    if isinstance(definition_or_name, str) and engine_factory is None:
-        raise TypeError("workflow_state_machine(name) needs an engine_factory that registers "
-                        "the workflow")
+    _check_arguments(definition_or_name, invariants, engine_factory, registry, examples)
     name = (definition_or_name if isinstance(definition_or_name, str)
             else definition_or_name.name)
     attributes: dict[str, Any] = {
         "workflow": definition_or_name, "extra_invariants": tuple(invariants),
         "engine_factory": staticmethod(engine_factory) if engine_factory else None,
-        "given_registry": registry, "examples": dict(examples or {}),
+        "given_registry": registry, "examples": dict(examples or {}), "coverage": Coverage(),
     }
     return type(f"{name.title().replace('_', '')}Machine", (WorkflowMachine,), attributes)
+
+
+def _check_arguments(definition_or_name: object, invariants: object, engine_factory: object,
+                     registry: object, examples: object) -> None:
+    """Refuse, before any run, arguments that would only fail inside one."""
+    if not isinstance(definition_or_name, WorkflowDefinition | str):
+        raise TypeError(f"definition_or_name must be a WorkflowDefinition or a workflow name, "
+                        f"not {type(definition_or_name).__name__}")
+    if isinstance(definition_or_name, str) and engine_factory is None:
+        raise TypeError("workflow_state_machine(name) needs an engine_factory that registers "
+                        "the workflow")
+    if engine_factory is not None and not callable(engine_factory):
+        raise TypeError("engine_factory must be a callable taking the ManualClock")
+    if registry is not None and not isinstance(registry, Registry):
+        raise TypeError(f"registry must be an engine.Registry, not {type(registry).__name__}")
+    if (callable(invariants) or isinstance(invariants, str)
+            or not isinstance(invariants, Sequence) or not all(map(callable, invariants))):
+        raise TypeError("invariants must be a sequence of functions (engine, instance_id) -> "
+                        "None, e.g. (my_rule,)")
+    _check_examples(definition_or_name, examples)
+
+
+def _check_examples(definition_or_name: WorkflowDefinition | str, examples: object) -> None:
+    if examples is None:
+        return
+    if not isinstance(examples, Mapping) or not all(map(callable, examples.values())):
+        raise TypeError("examples must map trigger names to functions (today, instance) -> data")
+    if isinstance(definition_or_name, WorkflowDefinition):
+        known = {t.trigger for t in definition_or_name.transitions}
+        unknown = sorted(set(examples) - known)
+        if unknown:
+            raise ValueError(f"examples for triggers {definition_or_name.name} does not have: "
+                             f"{', '.join(map(str, unknown))}")

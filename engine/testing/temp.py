@@ -23,16 +23,23 @@ DEFAULT_START = datetime(2025, 1, 2, 10, 0)
 
 def register_definitions(engine: Engine, definitions: Definitions) -> None:
     """Register ``definitions`` on ``engine``: one definition, several, or a callable
-    ``setup(engine)`` that registers a package's own (e.g. ``workflows.register_all``)."""
+    ``setup(engine)`` that registers a package's own (e.g. ``workflows.register_all``).
+    ``TypeError`` for anything else."""
     if definitions is None:
         return
     if isinstance(definitions, WorkflowDefinition):
         engine.register(definitions)
     elif callable(definitions):
         definitions(engine)
-    else:
+    elif isinstance(definitions, Iterable) and not isinstance(definitions, str | bytes):
         for definition in definitions:
+            if not isinstance(definition, WorkflowDefinition):
+                raise TypeError(f"definitions must hold WorkflowDefinitions, not "
+                                f"{type(definition).__name__}")
             engine.register(definition)
+    else:
+        raise TypeError("definitions must be a WorkflowDefinition, several, or a function "
+                        f"setup(engine), not {type(definitions).__name__}")
 
 
 @contextmanager

@@ -167,6 +167,11 @@ CASES: dict[str, tuple[Callable[[], WorkflowDefinition], tuple[str, ...]]] = {
     "unknown role": (lambda: base(transitions=add(T("peek", ("open",), None,
                                                     roles=("janitor",)))),
                      ("'peek'", "role", "'janitor'")),
+    "unknown role on the start transition": (
+        lambda: base(transitions=tuple(
+            dataclasses.replace(t, roles=("nobody",)) if t.trigger == "start" else t
+            for t in TRANSITIONS)),
+        ("'start'", "role", "'nobody'")),
     "duplicate state": (lambda: base(states=add_states(State("open"))), ("'open'", "twice")),
     "no start transition": (lambda: base(start_trigger="begin"), ("'begin'",)),
 }

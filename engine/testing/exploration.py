@@ -9,10 +9,11 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from unittest import mock
 
 from engine.definition.model import WorkflowDefinition
+from engine.definition.validate import validate
 from engine.testing.invariants import Invariant
 from engine.transition.registry import Registry
 
@@ -32,11 +33,20 @@ _SHRINK_LIMIT = "hypothesis.internal.conjecture.engine.MAX_SHRINKING_SECONDS"
 class Exploration:
     """What an exploration found: ``failure`` is ``None`` when every run kept every invariant;
     otherwise ``steps`` are the shrunk run's steps, one line each, and ``failure`` what it
-    raised."""
+    raised. ``runs`` counts the runs made (shrinking included), ``started`` the instances they
+    started and ``states`` the states those reached: a clean result with nothing started tested
+    nothing (:attr:`tested`)."""
 
     runs: int
+    started: int = 0
+    states: tuple[str, ...] = ()
     steps: tuple[str, ...] = ()
     failure: BaseException | None = None
+
+    @property
+    def tested(self) -> bool:
+        """Whether any run got an instance started (else the start data never passed)."""
+        return self.started > 0
 
 
 def steps_of(report: str) -> list[str]:
@@ -69,16 +79,25 @@ def explore(definition: WorkflowDefinition | str, invariants: Sequence[Invariant
     """Drive ``definition`` at random with :func:`workflow_state_machine` (same arguments) for
     ``runs`` runs of up to ``steps`` steps, checking the built-in invariants and ``invariants``
     after every step; the same runs every time unless ``seed`` is given. A failure is shrunk for
-    at most ``shrink_seconds``. Raises ``TypeError`` for a workflow name without an engine
-    factory."""
-    from hypothesis import HealthCheck, Phase, settings
-    from hypothesis import seed as with_seed
-    from hypothesis.reporting import with_reporter
-    from hypothesis.stateful import run_state_machine_as_test
+    at most ``shrink_seconds``. A definition run on the default engine is validated first:
+    :class:`DefinitionError` lists its problems. Raises ``TypeError``/``ValueError`` as
+    :func:`workflow_state_machine` does, and ``ImportError`` without hypothesis."""
+    try:
+        from hypothesis import HealthCheck, Phase, settings
+        from hypothesis import seed as with_seed
+        from hypothesis.reporting import with_reporter
+        from hypothesis.stateful import run_state_machine_as_test
 
-    from engine.testing.machine import workflow_state_machine
+        from engine.testing.machine import workflow_state_machine
+    except ModuleNotFoundError as exc:
+        if exc.name != "hypothesis":
+            raise
+        raise ImportError("engine.testing.explore needs hypothesis: pip install "
+                          "'gongkai[testing]'", name="hypothesis") from None
 
     machine = workflow_state_machine(definition, invariants, engine_factory, registry, examples)
+    if isinstance(definition, WorkflowDefinition) and engine_factory is None:
+        validate(definition, registry or Registry())
     if seed is not None:
         machine = with_seed(seed)(machine)
     chosen = settings(max_examples=runs, stateful_step_count=steps, deadline=None,
@@ -92,5 +111,12 @@ def explore(definition: WorkflowDefinition | str, invariants: Sequence[Invariant
             run_state_machine_as_test(machine, settings=chosen)
     except Exception as exc:  # whatever a run raised is the finding
         notes = getattr(exc, "__notes__", [])
-        return Exploration(runs, tuple(steps_of("\n".join([*reported, *notes]))), exc)
-    return Exploration(runs)
+        return _found(machine, tuple(steps_of("\n".join([*reported, *notes]))), exc)
+    return _found(machine)
+
+
+def _found(machine: Any, steps: tuple[str, ...] = (),
+           failure: BaseException | None = None) -> Exploration:
+    coverage = machine.coverage
+    return Exploration(coverage.runs, coverage.started, tuple(sorted(coverage.states)), steps,
+                       failure)
