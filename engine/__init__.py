@@ -14,11 +14,17 @@ from engine.definition.model import (
 )
 from engine.errors import (
     ConcurrentUpdate,
+    DatabaseBusy,
+    DatabaseReadOnly,
+    DatabaseUnavailable,
+    DeadlineError,
     DefinitionError,
+    DiskFull,
     DuplicateBusinessKey,
     DuplicateRow,
     GuardRejected,
     HistoryTampered,
+    InvalidArgument,
     InvalidData,
     InvalidRow,
     InvalidTransition,
@@ -26,6 +32,7 @@ from engine.errors import (
     PermissionDenied,
     ScheduleError,
     SchemaMismatch,
+    StorageError,
     TableMisuse,
     WorkflowError,
 )
@@ -35,10 +42,11 @@ from engine.transition.context import TransitionContext
 from engine.transition.registry import Action, Guard, Registry
 
 __all__ = [
-    "SYSTEM", "Action", "Actor", "Clock", "ClockEffect", "ConcurrentUpdate", "Deadline",
-    "DefinitionError", "DuplicateBusinessKey", "DuplicateRow", "Engine", "Event", "Guard",
-    "GuardRejected", "HistoryTampered", "Instance", "InvalidData", "InvalidRow",
-    "InvalidTransition", "Link", "NotFound", "PermissionDenied", "Registry", "Schedule",
-    "ScheduleError", "ScheduleSpec", "SchemaMismatch", "State", "TableMisuse", "Title",
-    "Transition", "TransitionContext", "WorkflowDefinition", "WorkflowError",
+    "Action", "Actor", "Clock", "ClockEffect", "ConcurrentUpdate", "DatabaseBusy",
+    "DatabaseReadOnly", "DatabaseUnavailable", "Deadline", "DeadlineError", "DefinitionError",
+    "DiskFull", "DuplicateBusinessKey", "DuplicateRow", "Engine", "Event", "Guard",
+    "GuardRejected", "HistoryTampered", "Instance", "InvalidArgument", "InvalidData", "InvalidRow",
+    "InvalidTransition", "Link", "NotFound", "PermissionDenied", "Registry", "SYSTEM", "Schedule",
+    "ScheduleError", "ScheduleSpec", "SchemaMismatch", "State", "StorageError", "TableMisuse",
+    "Title", "Transition", "TransitionContext", "WorkflowDefinition", "WorkflowError",
 ]

@@ -237,3 +237,50 @@ class ScheduleError(WorkflowError, ValueError):
         count = len(self.problems)
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(f"schedule {spec!r}: {count} problem{'s' if count != 1 else ''}:\n{lines}")
+
+
+class InvalidArgument(WorkflowError, ValueError):
+    """An argument of a public call has the right type but a value it cannot take (a page size of
+    0, negative retries, an actor id of blanks); ``argument`` names it. A value of the wrong
+    type is a programming error of the caller and raises ``TypeError`` instead."""
+
+    def __init__(self, argument: str, problem: str) -> None:
+        self.argument = argument
+        self.problem = problem
+        super().__init__(f"argument {argument!r} {problem}")
+
+
+class StorageError(WorkflowError):
+    """The database could not do what was asked: it cannot be reached or opened, it is read-only,
+    locked past the wait, or out of space. Nothing was written; the database driver's error is
+    kept as ``cause`` (and ``__cause__``). The same engine works again once the fault is gone."""
+
+    def __init__(self, message: str, cause: BaseException | None = None) -> None:
+        self.cause = cause
+        super().__init__(message)
+
+
+class DatabaseUnavailable(StorageError):
+    """The database cannot be opened or reached: a missing directory or file, a URL of a scheme
+    gongkai does not support, a driver not installed, a server down or a connection dropped."""
+
+
+class DatabaseReadOnly(StorageError):
+    """The database (or its file, or its directory) does not accept writes."""
+
+
+class DatabaseBusy(StorageError):
+    """Another process held a lock on the database for longer than the engine waits."""
+
+
+class DiskFull(StorageError):
+    """The database ran out of space; the transaction was rolled back."""
+
+
+class DeadlineError(WorkflowError):
+    """A deadline cannot be counted: the working-day calendar refused (a date outside the years
+    it covers, a year without a schedule in strict mode). ``cause`` is the calendar's error."""
+
+    def __init__(self, message: str, cause: BaseException | None = None) -> None:
+        self.cause = cause
+        super().__init__(message)
