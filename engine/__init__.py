@@ -36,6 +36,7 @@ from engine.errors import (
     TableMisuse,
     WorkflowError,
 )
+from engine.limits import Limits
 from engine.runtime.engine import Engine
 from engine.snapshot import Event, Instance, Link, Schedule
 from engine.transition.context import TransitionContext
@@ -46,7 +47,8 @@ __all__ = [
     "DatabaseReadOnly", "DatabaseUnavailable", "Deadline", "DeadlineError", "DefinitionError",
     "DiskFull", "DuplicateBusinessKey", "DuplicateRow", "Engine", "Event", "Guard",
     "GuardRejected", "HistoryTampered", "Instance", "InvalidArgument", "InvalidData", "InvalidRow",
-    "InvalidTransition", "Link", "NotFound", "PermissionDenied", "Registry", "SYSTEM", "Schedule",
+    "InvalidTransition", "Limits", "Link", "NotFound", "PermissionDenied", "Registry", "SYSTEM",
+    "Schedule",
     "ScheduleError", "ScheduleSpec", "SchemaMismatch", "State", "StorageError", "TableMisuse",
     "Title", "Transition", "TransitionContext", "WorkflowDefinition", "WorkflowError",
 ]

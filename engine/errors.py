@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from engine.text import shown
+
 
 class WorkflowError(Exception):
     """Base class of every error the engine raises on purpose."""
@@ -55,7 +57,7 @@ class NotFound(WorkflowError, LookupError):
     def __init__(self, what: str, key: object) -> None:
         self.what = what
         self.key = key
-        super().__init__(f"{what} {key!r} not found")
+        super().__init__(f"{what} {shown(key)} not found")
 
 
 class InvalidTransition(WorkflowError):
@@ -70,7 +72,7 @@ class InvalidTransition(WorkflowError):
         self.valid = tuple(sorted(valid))
         why = f" ({reason})" if reason else ""
         super().__init__(
-            f"cannot fire {trigger!r} on instance {instance_id} in state {state!r}{why}; "
+            f"cannot fire {shown(trigger)} on instance {instance_id} in state {state!r}{why}; "
             f"valid triggers here: {', '.join(self.valid) or 'none'}"
         )
 
@@ -279,8 +281,10 @@ class DiskFull(StorageError):
 
 class DeadlineError(WorkflowError):
     """A deadline cannot be counted: the working-day calendar refused (a date outside the years
-    it covers, a year without a schedule in strict mode). ``cause`` is the calendar's error."""
+    it covers, a year without a schedule in strict mode). ``cause`` is the calendar's error;
+    ``year`` the year it lacks data for, when it says so."""
 
     def __init__(self, message: str, cause: BaseException | None = None) -> None:
         self.cause = cause
+        self.year: int | None = getattr(cause, "year", None)
         super().__init__(message)

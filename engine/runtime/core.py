@@ -20,7 +20,8 @@ from engine.clocks import family
 from engine.clocks.deadline import Deadline, WorkingCalendar
 from engine.clocks.record import ClockRecord
 from engine.definition.model import Transition
-from engine.errors import DuplicateBusinessKey, InvalidData
+from engine.errors import DuplicateBusinessKey, InvalidArgument, InvalidData
+from engine.limits import DEFAULT_LIMITS, Limits
 from engine.snapshot import Instance
 from engine.store.connect import connect
 from engine.store.definitions import DefinitionStore
@@ -51,12 +52,12 @@ def default_calendar() -> WorkingCalendar:
 def check_agency(agency: object) -> None:
     """Refuse an agency code the tables cannot keep apart or hold: empty, padded with spaces,
     holding control characters (an environment variable's stray newline would make a second
-    agency), or too long. Raises ``ValueError``."""
+    agency), or too long. Raises :class:`InvalidArgument` (a ``ValueError``)."""
     problem = text_problem(agency, AGENCY_MAX_LENGTH)
     if problem is None and isinstance(agency, str) and agency != agency.strip():
         problem = f"may not begin or end with spaces: {shown(agency)}"
     if problem is not None:
-        raise ValueError(f"an agency code {problem}")
+        raise InvalidArgument("agency", problem)
 
 
 def check_business_key(trigger: str, business_key: object) -> None:
@@ -75,8 +76,10 @@ class Core:
     """
 
     def __init__(self, url: str, clock: TimeSource, calendar: WorkingCalendar,
-                 registry: Registry, agency: str, **db_options: Any) -> None:
+                 registry: Registry, agency: str, limits: Limits = DEFAULT_LIMITS,
+                 **db_options: Any) -> None:
         check_agency(agency)
+        self.limits = limits
         self.url = url
         self.clock = clock
         self.calendar = calendar
@@ -104,7 +107,7 @@ class Core:
     def port(self, conn: Any, agency: str | None = None) -> StorePort:
         """The transaction's doors for guards and actions, for ``agency`` (this one's default)."""
         return StorePort(conn, self.dialect, agency or self.agency, self.start_child,
-                         self.tables)
+                         self.tables, self.limits)
 
     def start_instance(self, port: StorePort, workflow: str, actor: Actor,
                        data: Mapping[str, Any] | None, business_key: str | None,

@@ -18,9 +18,11 @@ from engine.clocks.deadline import WorkingCalendar
 from engine.clocks.schedules import ScheduleSpec
 from engine.definition.model import WorkflowDefinition
 from engine.errors import ConcurrentUpdate, InvalidData
-from engine.runtime import due, recompute
+from engine.limits import DEFAULT_LIMITS, Limits
+from engine.runtime import arguments, due, recompute
 from engine.runtime import schedules as scheduling
 from engine.runtime.core import Core, default_calendar
+from engine.runtime.faults import translating
 from engine.snapshot import Event, Instance, Link, Schedule, Timer
 from engine.store import links, read, workflow_tables
 from engine.store.outbox import Subscription
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     from engine.runtime.worklist import WorkItem
 
 
+@translating
 class Engine:
     """Runs workflow instances stored at ``url`` (``sqlite:///file.db`` or PostgreSQL).
 
@@ -44,14 +47,23 @@ class Engine:
     agency, its reads, worklists, counters and timers are that agency's, and another agency's
     instance is :class:`NotFound` to it. Omitted, it is :data:`DEFAULT_AGENCY`. An agency code
     that cannot be stored (empty, padded, with control characters, over 64 characters) raises
-    ``ValueError``; a database of another schema version raises :class:`SchemaMismatch`.
+    :class:`InvalidArgument`; a database of another schema version raises
+    :class:`SchemaMismatch`; a URL gongkai cannot store in (not SQLite or PostgreSQL, a missing
+    directory) or a database it cannot open raises :class:`DatabaseUnavailable`.
+
+    ``limits`` bounds the data of each call (:class:`~engine.limits.Limits`: text length,
+    nesting, size). Every public method raises only :class:`WorkflowError` subclasses — a
+    database fault as a :class:`StorageError`, a calendar that cannot count a date as a
+    :class:`DeadlineError` — or ``TypeError`` for an argument of the wrong type (a programming
+    error of the caller).
     """
 
     def __init__(self, url: str, clock: TimeSource | None = None,
                  calendar: WorkingCalendar | None = None, registry: Registry | None = None,
-                 agency: str = DEFAULT_AGENCY, **db_options: Any) -> None:
+                 agency: str = DEFAULT_AGENCY, limits: Limits = DEFAULT_LIMITS,
+                 **db_options: Any) -> None:
         self.core = Core(url, clock or SystemClock(), calendar or default_calendar(),
-                         registry or Registry(), agency, **db_options)
+                         registry or Registry(), agency, limits, **db_options)
         self._worker: Worker | None = None
 
     @property
@@ -139,6 +151,8 @@ class Engine:
         Raises :class:`DuplicateBusinessKey` if the agency already has an instance of the
         workflow with ``business_key``, and the refusals of :meth:`fire`.
         """
+        arguments.name("workflow", workflow)
+        arguments.actor(actor)
         core = self.core
         now = core.now()
         with core.begin() as conn:
@@ -158,13 +172,18 @@ class Engine:
         :class:`NotFound`, :class:`InvalidTransition`, :class:`PermissionDenied`,
         :class:`InvalidData` or :class:`GuardRejected`; a refused call changes nothing.
         """
+        arguments.instance_id(instance_id)
+        arguments.name("trigger", trigger)
+        arguments.actor(actor)
+        arguments.whole("expected_version", expected_version, 1, optional=True)
+        arguments.whole("retries", retries, 0, arguments.MAX_RETRIES)
         for attempt in range(retries + 1):
             try:
                 return self._fire_once(instance_id, trigger, actor, data, expected_version)
             except ConcurrentUpdate:
                 if expected_version is not None or attempt == retries:
                     raise
-        raise AssertionError("unreachable")
+        raise ConcurrentUpdate(instance_id, expected_version or 0, None)  # pragma: no cover
 
     def _fire_once(self, instance_id: str, trigger: str, actor: Actor,
                    data: Mapping[str, Any] | None, expected_version: int | None) -> Instance:
@@ -195,17 +214,20 @@ class Engine:
     def get(self, instance_id: str) -> Instance:
         """A snapshot of the instance, with its clocks' deadlines as of now; :class:`NotFound`
         if it does not exist or belongs to another agency."""
+        arguments.instance_id(instance_id)
         with self.core.read() as conn:
             row = self.core.load(conn, instance_id)
         return self.core.snapshot(row)
 
     def history(self, instance_id: str) -> list[Event]:
         """The instance's events, in order."""
+        arguments.instance_id(instance_id)
         with self.core.read() as conn:
             return read.history(conn, self.core.load(conn, instance_id))
 
     def verify_history(self, instance_id: str) -> None:
         """Raise :class:`HistoryTampered` naming the first event that does not verify."""
+        arguments.instance_id(instance_id)
         with self.core.read() as conn:
             row = self.core.load(conn, instance_id)
             events = read.history(conn, row)
@@ -217,6 +239,8 @@ class Engine:
 
         Guards are not run here: they judge the data that comes with the trigger.
         """
+        if actor is not None:
+            arguments.actor(actor)
         row = self.get(instance_id)
         if row.closed:
             return []
@@ -250,6 +274,7 @@ class Engine:
     def links(self, instance_id: str) -> list[Link]:
         """The instance's links in the order they were made; :class:`NotFound` if it does not
         exist or belongs to another agency."""
+        arguments.instance_id(instance_id)
         with self.core.read() as conn:
             row = self.core.load(conn, instance_id)
             return links.of_instance(conn, row.agency, row.id)
@@ -290,6 +315,8 @@ class Engine:
                   topics: Collection[str] = ("event",)) -> Subscription:
         """Call ``callback`` with each committed event of this agency (at least once, after
         commit)."""
+        if not callable(callback):
+            raise TypeError(f"callback must be callable, not {type(callback).__name__}")
         return self.core.outbox.subscribe(callback, workflow, triggers, topics,
                                           agency=self.core.agency)
 
@@ -301,6 +328,7 @@ class Engine:
     def run_due_timers(self, limit: int | None = None) -> int:
         """Fire every timer and calendar schedule of this agency due now through the ordinary
         transition path; how many fired."""
+        arguments.whole("limit", limit, 1, optional=True)
         return due.run_due_timers(self.core, limit)
 
     def recompute_deadlines(self, workflow: str | None = None) -> int:
@@ -314,6 +342,9 @@ class Engine:
         first."""
         from engine.runtime.worklist import worklist
 
+        arguments.actor(actor)
+        arguments.whole("page", page, 1)
+        arguments.whole("page_size", page_size, 1, arguments.MAX_PAGE_SIZE)
         return worklist(self.core, actor, workflow, page, page_size)
 
     def advance(self, to: datetime) -> int:
@@ -323,6 +354,7 @@ class Engine:
         Raises ``TypeError`` unless the engine runs on a clock with ``set(moment)`` (such as
         ``engine.testing.ManualClock``).
         """
+        arguments.moment("to", to)
         set_time = getattr(self.core.clock, "set", None)
         if set_time is None:
             raise TypeError("advance() needs an engine running on a ManualClock")
@@ -330,6 +362,8 @@ class Engine:
 
     def timers(self, instance_id: str | None = None, status: str | None = None) -> list[Timer]:
         """The agency's timers, by due time (for inspection: ``gongkai timers --failed``)."""
+        if instance_id is not None:
+            arguments.instance_id(instance_id)
         with self.core.read() as conn:
             return read.timers(conn, self.core.agency, instance_id, status)
 
@@ -361,10 +395,10 @@ class Engine:
         pending occurrence; with a new spec the next occurrence is the first after now and after
         the last one fired. Raises :class:`NotFound` (workflow), :class:`InvalidData` (name,
         action, trigger, data; or data the trigger's model refuses), :class:`PermissionDenied`
-        (SYSTEM may not fire the trigger), ``ScheduleError`` (spec), or the calendar's
-        ``CalendarDataMissing`` naming the year (``.year``) when the first occurrence cannot be
-        counted (e.g. "the 1st working day of January" asked in December without next year's
-        data); a refused call changes nothing.
+        (SYSTEM may not fire the trigger), ``ScheduleError`` (spec), or :class:`DeadlineError`
+        (its ``cause`` the calendar's ``CalendarDataMissing``) naming the year (``.year``)
+        when the first occurrence cannot be counted (e.g. "the 1st working day of January"
+        asked in December without next year's data); a refused call changes nothing.
         """
         return scheduling.schedule(self.core, name, spec, workflow, action, trigger, data)
 
@@ -382,6 +416,7 @@ class Engine:
         """Run the timer worker for this agency in a background thread of this process."""
         from engine.runtime.worker import Worker
 
+        poll_interval = arguments.seconds("poll_interval", poll_interval)
         if self._worker is None or not self._worker.running:
             self._worker = Worker(self.core, poll_interval)
             self.core.wake = self._worker.wake

@@ -15,9 +15,10 @@ from sqlalchemy import create_engine, event, insert, select
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-from engine.errors import SchemaMismatch
+from engine.errors import DatabaseUnavailable, SchemaMismatch
 from engine.store import tables
 from engine.store.dialect import READ_ONLY
+from engine.store.faults import database_url, storage_errors
 from engine.store.tables import SCHEMA_VERSION, meta
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -25,19 +26,32 @@ __all__ = ["READ_ONLY", "connect", "ensure_tables"]
 
 
 def connect(url: str, **kwargs: Any) -> SAEngine:
-    """Create the SQLAlchemy engine for ``url`` with gongkai's settings, and the schema."""
-    if url.startswith("sqlite"):
-        db = _sqlite_engine(url, **kwargs)
-    else:
-        kwargs.setdefault("pool_pre_ping", True)
-        db = create_engine(url, **kwargs)
-    _ensure_schema(db)
+    """Create the SQLAlchemy engine for ``url`` with gongkai's settings, and the schema.
+
+    Raises :class:`DatabaseUnavailable` for a URL gongkai cannot store in (see
+    :func:`~engine.store.faults.database_url`) or a database it cannot open, another
+    :class:`StorageError` for a database that refuses (read-only, locked, full), and
+    :class:`SchemaMismatch`.
+    """
+    url = database_url(url)
+    with storage_errors(url):
+        if url.startswith("sqlite"):
+            db = _sqlite_engine(url, **kwargs)
+        else:
+            kwargs.setdefault("pool_pre_ping", True)
+            db = create_engine(url, **kwargs)
+        try:
+            _ensure_schema(db)
+        except BaseException:
+            db.dispose()
+            raise
     return db
 
 
 def _sqlite_engine(url: str, **kwargs: Any) -> SAEngine:
     if ":memory:" in url or url in ("sqlite://", "sqlite:///"):
-        raise ValueError("gongkai needs a SQLite file (its workers share it); use sqlite:///path.db")
+        raise DatabaseUnavailable(
+            "gongkai needs a SQLite file (its workers share it); use sqlite:///path.db")
     db = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
 
     @event.listens_for(db, "connect")

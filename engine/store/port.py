@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 
 from engine.actor import Actor
 from engine.errors import NotFound
+from engine.limits import DEFAULT_LIMITS, Limits
 from engine.snapshot import Instance
 from engine.store import links, tables
 from engine.store.dialect import Dialect
@@ -42,11 +43,13 @@ class StorePort:
     """A :class:`engine.transition.context.TransitionPort` on the caller's transaction."""
 
     def __init__(self, conn: Connection, dialect: Dialect, agency: str,
-                 starter: Starter | None = None, tables: TableRegistry | None = None) -> None:
+                 starter: Starter | None = None, tables: TableRegistry | None = None,
+                 limits: Limits = DEFAULT_LIMITS) -> None:
         self.conn = conn
         self.dialect = dialect
         self.agency = agency
         self.starter = starter
+        self.limits = limits
         self.tables = TransactionTables(conn, tables or TableRegistry(), agency)
         self._waiting: dict[str, list[tuple[str, str, datetime]]] = {}
 

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from engine.actor import Actor
 from engine.definition.graph import graph
 from engine.definition.model import Transition, WorkflowDefinition
+from engine.text import FORBIDDEN
 from engine.transition.registry import Registry
 
 SYSTEM_ROLE = "system"
@@ -152,13 +153,17 @@ def _numbers(tp: type, metadata: tuple[Any, ...]) -> st.SearchStrategy[Any]:
     return st.integers(int(low), int(high))
 
 
+STORABLE = st.characters(exclude_categories=tuple(FORBIDDEN))
+"""Characters the engine keeps in text (``engine.text``): no control or invisible ones."""
+
+
 def _texts(metadata: tuple[Any, ...]) -> st.SearchStrategy[str]:
     pattern = _bound(metadata, "pattern")
     if pattern is not None:
         return st.from_regex(pattern, fullmatch=True)
     low = _bound(metadata, "min_length") or 0
     high = _bound(metadata, "max_length")
-    texts = st.sampled_from(TEXTS) | st.text(min_size=low, max_size=high or 12)
+    texts = st.sampled_from(TEXTS) | st.text(STORABLE, min_size=low, max_size=high or 12)
     if low or high:
         texts = texts.filter(lambda s: low <= len(s.strip()) and (high is None or len(s) <= high))
     return texts
@@ -166,7 +171,7 @@ def _texts(metadata: tuple[Any, ...]) -> st.SearchStrategy[str]:
 
 def _dates(today: dt.date) -> st.SearchStrategy[str]:
     spread = dt.timedelta(days=DATE_SPREAD)
-    return st.dates(today - spread, today + spread).map(dt.date.isoformat)
+    return st.dates(today - spread, today).map(dt.date.isoformat)
 
 
 def _sequences(args: tuple[Any, ...], metadata: tuple[Any, ...], today: dt.date

@@ -26,6 +26,7 @@ from engine.clocks.deadline import Deadline, WorkingCalendar
 from engine.clocks.record import ClockRecord
 from engine.definition.model import Transition, WorkflowDefinition
 from engine.errors import DefinitionError, InvalidData, WorkflowError
+from engine.limits import Limits
 from engine.snapshot import Instance
 
 
@@ -62,6 +63,11 @@ class WorkflowTables(Protocol):
 
 class TransitionPort(Protocol):
     """The transaction's doors, as the store (or a test double) provides them."""
+
+    @property
+    def limits(self) -> Limits:
+        """Bounds on trigger data (the engine's setting)."""
+        ...
 
     @property
     def tables(self) -> WorkflowTables:

@@ -20,8 +20,10 @@ from engine.audit import GENESIS
 from engine.clocks.deadline import WorkingCalendar
 from engine.clocks.effects import apply_clocks
 from engine.clocks.record import ClockEffectError, ClockLimitReached, ClockRecord
+from engine.data import checked_data
 from engine.definition.model import Transition
 from engine.errors import GuardRejected, InvalidData, InvalidTransition, PermissionDenied
+from engine.limits import DEFAULT_LIMITS, Limits
 from engine.timesource import local_date
 from engine.transition.change import Change, StoredInstance
 from engine.transition.compile import CompiledDefinition
@@ -40,7 +42,7 @@ def decide_start(compiled: CompiledDefinition, port: TransitionPort, actor: Acto
     role = check_role([start], start.trigger, actor, None)
     ctx = _context(compiled, port, instance_id=instance_id or str(uuid.uuid4()), state=None,
                    trigger=start.trigger, actor=actor, data=data, instance_data={}, clocks={},
-                   now=now, cal=cal, agency=agency)
+                   now=now, cal=cal, agency=agency, existing=False)
     if not compiled.check_start(ctx):
         guard, reason = ctx.rejections[0]
         raise GuardRejected("(new)", "(none)", start.trigger, guard, reason)
@@ -105,8 +107,10 @@ def decide_mark(row: StoredInstance, trigger: str, actor: Actor, data: dict[str,
 def _context(compiled: CompiledDefinition, port: TransitionPort, *, instance_id: str,
              state: str | None, trigger: str, actor: Actor, data: Mapping[str, Any] | None,
              instance_data: Mapping[str, Any], clocks: Mapping[str, ClockRecord],
-             now: datetime, cal: WorkingCalendar, agency: str) -> TransitionContext:
-    event_data, model = validate_data(compiled, trigger, data, instance_id)
+             now: datetime, cal: WorkingCalendar, agency: str, existing: bool = True
+             ) -> TransitionContext:
+    event_data, model = validate_data(compiled, trigger, data,
+                                      instance_id if existing else None, port.limits, now)
     return TransitionContext(
         instance_id=instance_id, definition=compiled.definition, state=state, trigger=trigger,
         actor=actor, data=event_data, model=model, instance_data=instance_data,
@@ -148,20 +152,34 @@ def _refuse_separated(transition: Transition, fired: frozenset[str], actor: Acto
                                earlier_trigger=earlier)
 
 
-def validate_data(compiled: CompiledDefinition, trigger: str, data: Mapping[str, Any] | None,
-                  instance_id: str | None) -> tuple[dict[str, Any], BaseModel | None]:
-    """The trigger's data checked against its model; raises :class:`InvalidData` per field."""
+def validate_data(compiled: CompiledDefinition, trigger: str, data: object,
+                  instance_id: str | None, limits: Limits = DEFAULT_LIMITS,
+                  now: datetime | None = None) -> tuple[dict[str, Any], BaseModel | None]:
+    """The trigger's data checked as ``engine.data`` says (JSON-safe, bounded, clean text), then
+    against its model; raises :class:`InvalidData` per field, naming ``instance_id`` (``None``
+    at a start, where no instance exists yet).
+
+    A model's validators find the Beijing date of ``now`` in the validation context as
+    ``today`` (to refuse a past event dated in the future).
+    """
     model = compiled.models.get(trigger)
-    raw = dict(data or {})
+    raw = checked_data(trigger, data, limits, strict=model is None, instance_id=instance_id)
     if model is None:
         return raw, None
+    context = {"today": local_date(now)} if now is not None else None
     try:
-        obj = model.model_validate(raw)
+        obj = model.model_validate(raw, context=context)
     except ValidationError as exc:
-        errors = [{"field": ".".join(str(p) for p in e["loc"]) or "(data)", "message": e["msg"],
-                   "type": e["type"]} for e in exc.errors()]
+        errors = [{"field": ".".join(str(p) for p in e["loc"]) or "(data)",
+                   "message": _cut(e["msg"]), "type": e["type"]} for e in exc.errors()]
         raise InvalidData(trigger, errors, instance_id) from None
-    return obj.model_dump(mode="json", exclude_none=True), obj
+    dumped = obj.model_dump(mode="json", exclude_none=True)
+    return checked_data(trigger, dumped, limits, strict=True, instance_id=instance_id), obj
+
+
+def _cut(message: str, limit: int = 300) -> str:
+    """A model's message, cut short: some quote the refused value whole."""
+    return message if len(message) <= limit else f"{message[:limit]}…"
 
 
 def select_transition(compiled: CompiledDefinition, ctx: TransitionContext
@@ -170,7 +188,8 @@ def select_transition(compiled: CompiledDefinition, ctx: TransitionContext
     assert ctx.state is not None
     chosen = compiled.select(ctx)
     if chosen is None:
-        guard, reason = ctx.rejections[0] if ctx.rejections else ("?", "no transition applies")
+        guard, reason = ctx.rejections[0] if ctx.rejections else (
+            "(none)", f"no transition of {ctx.trigger!r} from {ctx.state!r} applies")
         raise GuardRejected(ctx.instance_id, ctx.state, ctx.trigger, guard, reason)
     return chosen
 

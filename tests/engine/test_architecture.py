@@ -13,7 +13,8 @@ import pytest
 ENGINE = Path(__file__).resolve().parents[2] / "engine"
 
 LAYERS = {
-    "errors": 1, "actor": 1, "timesource": 1, "personal": 1,
+    "errors": 1, "actor": 1, "timesource": 1, "personal": 1, "text": 1, "limits": 1,
+    "data": 1,
     "definition": 2,
     "clocks": 3, "snapshot": 3, "audit": 3,
     "transition": 4,
@@ -119,6 +120,9 @@ def test_engine_and_calendars_never_import_workflows() -> None:
     assert offenders == []
 
 
+NEW_ERRORS = ["DatabaseBusy", "DatabaseReadOnly", "DatabaseUnavailable", "DeadlineError",
+              "DiskFull", "InvalidArgument", "StorageError"]
+
 PUBLIC = {
     "engine": ["SYSTEM", "Action", "Actor", "Clock", "ClockEffect", "ConcurrentUpdate",
                "Deadline", "DefinitionError", "DuplicateBusinessKey", "DuplicateRow", "Engine",
@@ -126,11 +130,12 @@ PUBLIC = {
                "InvalidRow", "InvalidTransition", "Link", "NotFound", "PermissionDenied",
                "Registry", "Schedule", "ScheduleError", "ScheduleSpec", "SchemaMismatch", "State",
                "TableMisuse", "Title", "Transition", "TransitionContext", "WorkflowDefinition",
-               "WorkflowError"],
+               "WorkflowError", "Limits", *NEW_ERRORS],
     "engine.errors": ["ConcurrentUpdate", "DefinitionError", "DuplicateBusinessKey",
                       "DuplicateRow", "GuardRejected", "HistoryTampered", "InvalidData",
                       "InvalidRow", "InvalidTransition", "NotFound", "PermissionDenied",
-                      "ScheduleError", "SchemaMismatch", "TableMisuse", "WorkflowError"],
+                      "ScheduleError", "SchemaMismatch", "TableMisuse", "WorkflowError",
+                      *NEW_ERRORS],
     "engine.testing": ["BUILTIN_INVARIANTS", "ManualClock", "Story", "advance", "dump",
                        "explore", "guard_context", "postgres_schema", "temp_engine", "unchanged",
                        "workflow_state_machine"],

@@ -39,7 +39,7 @@ from engine import (
     WorkflowDefinition,
 )
 from engine.cli import main
-from engine.errors import ScheduleError
+from engine.errors import DeadlineError, ScheduleError
 from engine.runtime import due
 from engine.runtime.retry import BASE_BACKOFF, MAX_ATTEMPTS
 from engine.runtime.worker import Worker
@@ -495,8 +495,9 @@ def test_a_schedule_whose_first_occurrence_needs_a_missing_year_is_refused(db_ur
     before = dump(engine, TABLES)
     january = ScheduleSpec.nth_working_day(1, (1,))
     for name in ("january", "kept"):  # a new schedule, and a new spec for one
-        with pytest.raises(CalendarDataMissing) as refused:
+        with pytest.raises(DeadlineError) as refused:
             engine.schedule(name, january, "review")
+        assert isinstance(refused.value.cause, CalendarDataMissing)
         assert refused.value.year == 2027 and "for 2027" in str(refused.value)
         assert dump(engine, TABLES) == before
 

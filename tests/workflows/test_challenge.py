@@ -101,13 +101,19 @@ def test_deciding_records_result_and_day_on_top_and_closes_the_case(engine: Engi
                     {"result": "upheld", "decided_on": "2025-12-11"})
 
 
-@pytest.mark.parametrize("unknown", ["no-such-request", "nul\x00id", "x" * 300])
+@pytest.mark.parametrize("unknown", ["no-such-request", "x" * 300])
 def test_an_unknown_request_is_refused_and_nothing_is_written(engine: Engine,
                                                               unknown: str) -> None:
     request(engine)
     with unchanged(engine), pytest.raises(GuardRejected) as refused:
         file(engine, unknown)
     assert "this agency has no disclosure request" in str(refused.value)
+
+
+def test_a_request_id_with_a_nul_is_refused_as_data(engine: Engine) -> None:
+    request(engine)
+    with unchanged(engine), pytest.raises(InvalidData, match="request_id: may not contain"):
+        file(engine, "nul\x00id")
 
 
 def test_another_agencys_request_is_not_found_and_nothing_is_written(
@@ -157,7 +163,7 @@ def test_a_case_is_filed_not_before_the_request_was_received_nor_in_the_future(
     with unchanged(engine), pytest.raises(GuardRejected) as early:
         file(engine, req.id, filed_on="2025-11-02")
     assert "before the request was received, 2025-11-03" in str(early.value)
-    with unchanged(engine), pytest.raises(GuardRejected) as future:
+    with unchanged(engine), pytest.raises(InvalidData) as future:
         file(engine, req.id, filed_on="2025-12-16")
     assert "after today" in str(future.value)
     assert file(engine, req.id, filed_on=RECEIVED).data["filed_on"] == RECEIVED
@@ -165,9 +171,10 @@ def test_a_case_is_filed_not_before_the_request_was_received_nor_in_the_future(
 
 def test_a_case_is_not_decided_before_it_was_filed_nor_in_the_future(engine: Engine) -> None:
     case = file(engine, request(engine).id, filed_on="2025-11-20")
-    for day, reason in (("2025-11-19", "before the case was filed, 2025-11-20"),
-                        ("2025-12-16", "after today")):
-        with unchanged(engine), pytest.raises(GuardRejected) as refused:
+    for day, reason, error in (
+            ("2025-11-19", "before the case was filed, 2025-11-20", GuardRejected),
+            ("2025-12-16", "after today", InvalidData)):
+        with unchanged(engine), pytest.raises(error) as refused:
             engine.fire(case.id, "decide_challenge", LEGAL,
                         {"result": "upheld", "decided_on": day})
         assert reason in str(refused.value)

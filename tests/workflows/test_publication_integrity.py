@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import workflows
-from engine import SYSTEM, Actor, Engine, GuardRejected, Instance
+from engine import SYSTEM, Actor, Engine, GuardRejected, Instance, InvalidData
 from engine.testing import ManualClock, unchanged
 from tests.workflows.publication import (
     DRAFTER,
@@ -139,16 +139,19 @@ def test_abandon_frees_the_number_and_keeps_the_row(db_url: str) -> None:
     assert draft(engine, doc_number=NUMBER).data["doc_id"] != inst.id
 
 
-@pytest.mark.parametrize("formed", ["2025-03-11", "2025-03-02"], ids=["future", "before_draft"])
+@pytest.mark.parametrize(("formed", "error"), [("2025-03-11", InvalidData),
+                                               ("2025-03-02", GuardRejected)],
+                         ids=["future", "before_draft"])
 @pytest.mark.parametrize("attribute", [{}, WITHHELD], ids=["active", "withheld"])
-def test_formed_on_between_the_draft_and_today(db_url: str, formed: str,
+def test_formed_on_between_the_draft_and_today(db_url: str, formed: str, error: type[Exception],
                                                attribute: dict[str, Any]) -> None:
-    """The 签发/成文 date is not after today nor before the draft, whatever the attribute."""
+    """The 签发/成文 date is not after today (a date that records a past event, refused as
+    data) nor before the draft (a guard), whatever the attribute."""
     engine = make(db_url)
     inst = draft(engine, **ORDINARY, **attribute)
     inst = fire(engine, inst, "submit")
     inst = fire(engine, inst, "approve_division")
-    with unchanged(engine), pytest.raises(GuardRejected, match="formed_on"):
+    with unchanged(engine), pytest.raises(error, match="formed_on"):
         fire(engine, inst, "pass_confidentiality", formed_on=formed, doc_number=NUMBER)
 
 
@@ -160,13 +163,13 @@ def test_future_determination_and_bad_interpretations_are_refused(db_url: str) -
     inst = fire(engine, inst, "submit")
     inst = fire(engine, inst, "approve_division")
     inst = engine.fire(inst.id, "refer_for_determination", SECRECY_REVIEWER, {})
-    with unchanged(engine), pytest.raises(GuardRejected, match="received_on"):
+    with unchanged(engine), pytest.raises(InvalidData, match="received_on.*after today"):
         engine.fire(inst.id, "receive_determination", SECRECY_REVIEWER, {
             "determination": "may_publish", "authority": "保密局", "received_on": "2025-03-11"})
     active = approve(engine, "某府发〔2025〕5号")
     entry = {"forms": ["text"], "channels": ["website"]}
-    for day in ("2025-03-09", "2025-03-11"):
-        with unchanged(engine), pytest.raises(GuardRejected, match="published_on"):
+    for day, error in (("2025-03-09", GuardRejected), ("2025-03-11", InvalidData)):
+        with unchanged(engine), pytest.raises(error, match="published_on"):
             engine.fire(active.id, "add_interpretation", DRAFTER, {**entry, "published_on": day})
     withheld = approve(engine, "某府发〔2025〕6号", **WITHHELD)
     with unchanged(engine), pytest.raises(GuardRejected, match="not published"):

@@ -168,7 +168,7 @@ def test_publish_and_file_by_attribute(db_url: str) -> None:
                     doc_number="某府发〔2025〕4号")
     with unchanged(engine), pytest.raises(GuardRejected, match="主动公开 only"):
         engine.fire(withheld.id, "publish", OFFICE,
-                    {"channels": [{"channel": "website", "published_on": "2025-03-11"}]})
+                    {"channels": [{"channel": "website", "published_on": "2025-03-10"}]})
 
 
 def test_not_public_determination_blocks_an_active_document(db_url: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 import workflows
-from engine import Engine, GuardRejected, PermissionDenied
+from engine import Engine, GuardRejected, InvalidData, PermissionDenied
 from engine.testing import ManualClock
 from tests.workflows import publication as pub
 from tests.workflows.dump import ROUTES
@@ -92,13 +92,15 @@ def test_repeal_marks_the_ledger_and_table_2_counts_it(db_url: str) -> None:
     assert (counts.issued, counts.repealed, counts.in_force) == (1, 1, 0)
 
 
-@pytest.mark.parametrize("day, problem", [("2025-03-01", "before the document was formed"),
-                                          ("2025-07-01", "after today")])
-def test_repeal_is_dated_between_forming_and_today(db_url: str, day: str, problem: str) -> None:
+@pytest.mark.parametrize("day, problem, error", [
+    ("2025-03-01", "before the document was formed", GuardRejected),
+    ("2025-07-01", "after today", InvalidData)])
+def test_repeal_is_dated_between_forming_and_today(db_url: str, day: str, problem: str,
+                                                   error: type[Exception]) -> None:
     engine = pub.make(db_url)
     inst = published(engine)
     engine.clock.set(pub.on("2025-06-02"))  # type: ignore[attr-defined]
-    with pytest.raises(GuardRejected, match=problem):
+    with pytest.raises(error, match=problem):
         engine.fire(inst.id, "repeal", pub.OFFICE, {"repealed_on": day, "basis": "某决定"})
     assert engine.get(inst.id).state == "published"
 

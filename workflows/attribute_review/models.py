@@ -9,7 +9,14 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from workflows.common.fields import Date, LapseData, OptionalText, Text, TriggerData
+from workflows.common.fields import (
+    Date,
+    LapseData,
+    OptionalText,
+    PlannedDate,
+    Text,
+    TriggerData,
+)
 
 REASONS = ("yearly", "threshold", "circumstances_changed")
 """Why a round opened: the December round, the request threshold (条例 44), or changed
@@ -25,7 +32,7 @@ class OpenReview(TriggerData):
     doc_number: Text
     round: Text
     reason: Literal["yearly", "threshold", "circumstances_changed"]
-    due_on: Date | None = None
+    due_on: PlannedDate | None = None
 
 
 class ProposeRetain(TriggerData):

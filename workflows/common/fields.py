@@ -11,15 +11,27 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+)
+
+from engine.timesource import SHANGHAI
 
 __all__ = [
     "Count",
     "Date",
     "LapseData",
     "OptionalText",
+    "PlannedDate",
     "Text",
     "TriggerData",
+    "a_day",
     "blank_to_none",
     "not_a_bool",
     "not_a_number",
@@ -34,11 +46,56 @@ def blank_to_none(value: object) -> object:
     return value
 
 
+EARLIEST_DAY = dt.date(1949, 10, 1)
+"""The earliest date a field takes: older records are not the business of a disclosure system."""
+LATEST_DAY = dt.date(2099, 12, 31)
+"""The latest date a field takes: the last year the working-day calendar can count."""
+
+
 def not_a_number(value: object) -> object:
     """Refuse a number where a date is expected: pydantic would read it as a Unix timestamp."""
     if isinstance(value, bool | int | float):
         raise ValueError("a date must be an ISO date (YYYY-MM-DD) or a date, not a number")
     return value
+
+
+def a_day(value: object) -> object:
+    """The Beijing date a value names: a ``date``, ``YYYY-MM-DD``, or an aware datetime (or its
+    ISO text) taken to its date in Beijing — ``2025-09-26T00:00:00+14:00`` is 25 September
+    there. A datetime without a time zone is refused: its day would be a guess."""
+    not_a_number(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) == 10:
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                raise ValueError(f"not a date (YYYY-MM-DD): {text[:40]!r}") from None
+        try:
+            value = dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"not a date (YYYY-MM-DD): {text[:40]!r}") from None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("a date and time needs its time zone (or give the date alone, "
+                             "YYYY-MM-DD)")
+        return value.astimezone(SHANGHAI).date()
+    return value
+
+
+def _within_calendar(day: dt.date) -> dt.date:
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise ValueError(f"{day.isoformat()} is outside {EARLIEST_DAY.isoformat()} to "
+                         f"{LATEST_DAY.isoformat()}")
+    return day
+
+
+def _not_after_today(day: dt.date, info: ValidationInfo) -> dt.date:
+    today = info.context.get("today") if isinstance(info.context, dict) else None
+    if isinstance(today, dt.date) and day > today:
+        raise ValueError(f"{day.isoformat()} is after today ({today.isoformat()} in Beijing): "
+                         "this date records something that has happened")
+    return day
 
 
 def parse_day(value: Any) -> dt.date:
@@ -57,8 +114,12 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 """Required text: stripped, not empty."""
 OptionalText = Annotated[Text | None, BeforeValidator(blank_to_none)]
 """Optional text: stripped; blank counts as absent (``None``)."""
-Date = Annotated[dt.date, BeforeValidator(not_a_number)]
-"""A calendar date (Asia/Shanghai), given as a ``date`` or an ISO string."""
+PlannedDate = Annotated[dt.date, BeforeValidator(a_day), AfterValidator(_within_calendar)]
+"""A Beijing date that may lie ahead (a date set for the future), given as a ``date``, an ISO
+date, or an aware datetime (taken to its Beijing date); within 1949-10-01..2099-12-31."""
+Date = Annotated[PlannedDate, AfterValidator(_not_after_today)]
+"""The Beijing date of something that has happened: as :data:`PlannedDate`, and never after
+the engine's today (the validation context's ``today``, which the engine gives)."""
 Count = Annotated[int, BeforeValidator(not_a_bool), Field(ge=0)]
 """A non-negative whole number."""
 
