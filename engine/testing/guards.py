@@ -18,6 +18,7 @@ from engine.clocks.deadline import WorkingCalendar
 from engine.clocks.record import ClockRecord
 from engine.definition.model import WorkflowDefinition
 from engine.errors import DuplicateRow, TableMisuse
+from engine.limits import DEFAULT_LIMITS
 from engine.snapshot import Instance
 from engine.store import table_rules
 from engine.store.table_rules import AGENCY
@@ -123,6 +124,7 @@ class MemoryPort:
                  rows: Mapping[type[Any], list[dict[str, Any]]] | None = None,
                  instances: Collection[Instance] = ()) -> None:
         self.agency = agency
+        self.limits = DEFAULT_LIMITS
         self.counters: dict[str, int] = {}
         self.history = dict(fired_by or {})
         self.tables = MemoryTables(agency, rows)

@@ -153,7 +153,7 @@ def _numbers(tp: type, metadata: tuple[Any, ...]) -> st.SearchStrategy[Any]:
     return st.integers(int(low), int(high))
 
 
-STORABLE = st.characters(exclude_categories=tuple(FORBIDDEN))
+STORABLE = st.characters(exclude_categories=tuple(FORBIDDEN))  # type: ignore[arg-type]
 """Characters the engine keeps in text (``engine.text``): no control or invisible ones."""
 
 
