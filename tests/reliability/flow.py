@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO
 
 from sqlalchemy import select
 
@@ -103,7 +103,7 @@ def registry() -> Registry:
     return reg
 
 
-def _clocks_from_since(kind: str) -> tuple[ClockEffect, ...]:
+def _clocks_from_since(kind: Literal["start", "restart"]) -> tuple[ClockEffect, ...]:
     return (ClockEffect("a", kind, date_field="since"), ClockEffect("c", kind, date_field="since"))
 
 

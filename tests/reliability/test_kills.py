@@ -16,6 +16,7 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
+from engine import Engine
 from tests.reliability import flow
 
 KILL_ROUNDS = 20
@@ -80,7 +81,7 @@ def _wait_for_lines(path: Path) -> None:
         time.sleep(0.01)
 
 
-def _worker_cut(engine: flow.Engine, lines: list[str], entered: Counter[str],
+def _worker_cut(engine: Engine, lines: list[str], entered: Counter[str],
                 cut: Counter[str]) -> bool:
     """Whether the killed worker was inside a ``note`` transaction: more ``note`` transactions
     were ever entered on its last instance than history holds notes, more than before."""
@@ -94,5 +95,5 @@ def _worker_cut(engine: flow.Engine, lines: list[str], entered: Counter[str],
     return now_cut > was
 
 
-def _notes(engine: flow.Engine, instance_id: str) -> int:
+def _notes(engine: Engine, instance_id: str) -> int:
     return sum(1 for e in engine.history(instance_id) if e.trigger == "note")
