@@ -45,6 +45,7 @@ def clock_statuses(d: WorkflowDefinition) -> dict[str, dict[str, set[str]]]:
     for c in d.clocks:
         result[first.name][c.name] = _apply({"idle"}, c, start.effects + first.effects)
     by_state = graph(d).by_state
+    entries = {s.name: s.effects for s in reversed(d.states)}
     todo = deque([first.name])
     while todo:
         src = todo.popleft()
@@ -52,7 +53,7 @@ def clock_statuses(d: WorkflowDefinition) -> dict[str, dict[str, set[str]]]:
             dest = t.dest or src
             if dest not in result:  # an unknown state, reported elsewhere
                 continue
-            entry = d.state(dest).effects if t.dest else ()
+            entry = entries[dest] if t.dest else ()
             changed = False
             for c in d.clocks:
                 new = _apply(result[src][c.name], c, t.effects + entry)

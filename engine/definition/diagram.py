@@ -26,11 +26,15 @@ def _label(t: Transition) -> str:
 def _nodes(definition: WorkflowDefinition) -> dict[str, str]:
     """A distinct node id per state, even for names that differ only in punctuation."""
     ids: dict[str, str] = {}
+    taken: set[str] = set()
     for s in definition.states:
+        if s.name in ids:
+            continue
         node, n = _node(s.name), 2
-        while node in ids.values():
+        while node in taken:
             node, n = f"{_node(s.name)}_{n}", n + 1
-        ids.setdefault(s.name, node)
+        ids[s.name] = node
+        taken.add(node)
     return ids
 
 

@@ -15,10 +15,14 @@ from functools import lru_cache
 from engine.definition.model import ANY_STATE, Transition, WorkflowDefinition
 
 
-def expand_sources(d: WorkflowDefinition, t: Transition) -> tuple[str, ...]:
-    """The concrete source states of a transition (``*`` means every non-terminal state)."""
+def expand_sources(d: WorkflowDefinition, t: Transition,
+                   open_states: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """The concrete source states of a transition (``*`` means every non-terminal state, which
+    the caller may pass as ``open_states`` when it expands many transitions)."""
     if ANY_STATE in t.sources:
-        return tuple(s.name for s in d.states if s.kind != "terminal")
+        if open_states is None:
+            return tuple(s.name for s in d.states if s.kind != "terminal")
+        return open_states
     return t.sources
 
 
@@ -54,7 +58,9 @@ class Graph:
 @lru_cache(maxsize=256)
 def graph(d: WorkflowDefinition) -> Graph:
     """The graph of ``d`` (cached: definitions are immutable values)."""
-    sources = {t: expand_sources(d, t) if t.sources else () for t in d.transitions}
+    open_states = tuple(s.name for s in d.states if s.kind != "terminal")
+    sources = {t: expand_sources(d, t, open_states) if t.sources else ()
+               for t in d.transitions}
     by_state: dict[str, dict[str, list[Transition]]] = defaultdict(lambda: defaultdict(list))
     edges: dict[str, set[str]] = defaultdict(set)
     for t, srcs in sources.items():

@@ -19,122 +19,86 @@ from engine.definition.model import (
     Transition,
     WorkflowDefinition,
 )
+from engine.definition.schema import dict_problems
+from engine.definition.schema import name as name_problem
 from engine.errors import DefinitionError
 
 
-class _Reader:
-    """Collects shape problems while converting, so one error can report them all."""
-
-    def __init__(self) -> None:
-        self.problems: list[str] = []
-
-    def title(self, raw: Any, where: str) -> Title:
-        if raw is None:
-            return Title("")
-        if isinstance(raw, str):
-            return Title(raw)
-        if isinstance(raw, dict) and isinstance(raw.get("zh", ""), str):
-            return Title(raw.get("zh", ""), raw.get("en", ""))
-        self.problems.append(f"{where}: title must be a string or {{zh, en}}")
+def _title(raw: Any) -> Title:
+    if raw is None:
         return Title("")
-
-    def effects(self, raw: Any, where: str) -> tuple[ClockEffect, ...]:
-        out = []
-        for i, item in enumerate(raw or ()):
-            try:
-                out.append(ClockEffect(**item))
-            except TypeError as exc:
-                self.problems.append(f"{where} effect {i}: {exc}")
-        return tuple(out)
-
-    def state(self, raw: dict[str, Any], i: int) -> State | None:
-        where = f"state {raw.get('name', i)!r}"
-        try:
-            return State(
-                name=raw["name"],
-                title=self.title(raw.get("title"), where),
-                kind=raw.get("kind", "normal"),
-                effects=self.effects(raw.get("effects"), where),
-            )
-        except (KeyError, TypeError) as exc:
-            self.problems.append(f"{where}: missing or bad field {exc}")
-            return None
-
-    def transition(self, raw: dict[str, Any], i: int) -> Transition | None:
-        where = f"transition {raw.get('trigger', i)!r}"
-        try:
-            sources = raw["sources"]
-            return Transition(
-                trigger=raw["trigger"],
-                sources=(sources,) if isinstance(sources, str) else tuple(sources),
-                dest=raw.get("dest"),
-                roles=tuple(raw.get("roles", ())),
-                guards=tuple(raw.get("guards", ())),
-                actions=tuple(raw.get("actions", ())),
-                data=raw.get("data"),
-                data_key=raw.get("data_key"),
-                merge_data=bool(raw.get("merge_data", True)),
-                effects=self.effects(raw.get("effects"), where),
-                title=self.title(raw.get("title"), where),
-                separate_from=_names(raw.get("separate_from", ())),
-            )
-        except (KeyError, TypeError) as exc:
-            self.problems.append(f"{where}: missing or bad field {exc}")
-            return None
-
-    def clock(self, raw: dict[str, Any], i: int) -> Clock | None:
-        where = f"clock {raw.get('name', i)!r}"
-        try:
-            return Clock(
-                name=raw["name"],
-                length=raw["length"],
-                unit=raw.get("unit", "working_days"),
-                title=self.title(raw.get("title"), where),
-                reminders=tuple(raw.get("reminders", ())),
-                on_expiry=raw.get("on_expiry"),
-                expiry_date_field=raw.get("expiry_date_field"),
-                due_month_day=raw.get("due_month_day"),
-                family=raw.get("family", False),
-                expiry_key_field=raw.get("expiry_key_field"),
-            )
-        except (KeyError, TypeError) as exc:
-            self.problems.append(f"{where}: missing or bad field {exc}")
-            return None
+    return Title(raw) if isinstance(raw, str) else Title(raw.get("zh", ""), raw.get("en", ""))
 
 
 def _names(raw: Any) -> tuple[str, ...]:
     return (raw,) if isinstance(raw, str) else tuple(raw)
 
 
-def definition_from_dict(raw: dict[str, Any]) -> WorkflowDefinition:
-    """Build a definition from its dict form; shape problems raise one :class:`DefinitionError`."""
-    name = str(raw.get("name", "?"))
-    version = raw.get("version")
-    reader = _Reader()
-    if not isinstance(version, int) or version < 1:
-        reader.problems.append("version must be a positive integer")
-    states = [reader.state(s, i) for i, s in enumerate(raw.get("states", ()))]
-    transitions = [reader.transition(t, i) for i, t in enumerate(raw.get("transitions", ()))]
-    clocks = [reader.clock(c, i) for i, c in enumerate(raw.get("clocks", ()))]
-    if reader.problems:
-        raise DefinitionError(name, version if isinstance(version, int) else None, reader.problems)
+def _effects(raw: dict[str, Any]) -> tuple[ClockEffect, ...]:
+    return tuple(ClockEffect(**e) for e in raw.get("effects", ()))
+
+
+def _state(raw: dict[str, Any]) -> State:
+    return State(name=raw["name"], title=_title(raw.get("title")),
+                 kind=raw.get("kind", "normal"), effects=_effects(raw))
+
+
+def _transition(raw: dict[str, Any]) -> Transition:
+    return Transition(
+        trigger=raw["trigger"], sources=_names(raw["sources"]), dest=raw["dest"],
+        roles=tuple(raw.get("roles", ())), guards=tuple(raw.get("guards", ())),
+        actions=tuple(raw.get("actions", ())), data=raw.get("data"),
+        data_key=raw.get("data_key"), merge_data=raw.get("merge_data", True),
+        effects=_effects(raw), title=_title(raw.get("title")),
+        separate_from=_names(raw.get("separate_from", ())))
+
+
+def _clock(raw: dict[str, Any]) -> Clock:
+    kept = {k: v for k, v in raw.items() if k not in ("title", "reminders")}
+    return Clock(**kept, title=_title(raw.get("title")),
+                 reminders=tuple(raw.get("reminders", ())))
+
+
+def _label(raw: object) -> tuple[str, int | None]:
+    """The name and version a refused definition is reported under."""
+    name = raw.get("name") if isinstance(raw, dict) else None
+    version = raw.get("version") if isinstance(raw, dict) else None
+    return (name if isinstance(name, str) and name_problem(name) is None else "(unnamed)",
+            version if isinstance(version, int) and not isinstance(version, bool) else None)
+
+
+def definition_from_dict(raw: object) -> WorkflowDefinition:
+    """Build a definition from its dict form (JSON's, or hand-written).
+
+    Every key must be known, every value of its type, ``name``, ``version``, ``states`` and
+    ``transitions`` (each with ``trigger``, ``sources`` and ``dest``, ``null`` for an internal
+    one) given; a title may be a plain string, and ``sources`` and ``separate_from`` one name.
+    Raises one :class:`DefinitionError` listing every shape problem
+    (:mod:`engine.definition.schema`); the rules between elements are :func:`validate`'s.
+    """
+    problems = dict_problems(raw)
+    if problems:
+        raise DefinitionError(*_label(raw), problems)
+    assert isinstance(raw, dict)
     return WorkflowDefinition(
-        name=name,
-        version=int(version),  # type: ignore[arg-type]
-        title=reader.title(raw.get("title"), "definition"),
-        states=tuple(s for s in states if s is not None),
-        transitions=tuple(t for t in transitions if t is not None),
-        roles=tuple(raw.get("roles", ())),
-        clocks=tuple(c for c in clocks if c is not None),
+        name=raw["name"], version=raw["version"], title=_title(raw.get("title")),
+        states=tuple(map(_state, raw["states"])),
+        transitions=tuple(map(_transition, raw["transitions"])),
+        roles=tuple(raw.get("roles", ())), clocks=tuple(map(_clock, raw.get("clocks", ()))),
         start_trigger=raw.get("start_trigger", "start"),
-        description=raw.get("description", ""),
-        settings=dict(raw.get("settings", {})),
-    )
+        description=raw.get("description", ""), settings=dict(raw.get("settings", {})))
 
 
 def definition_from_json(text: str) -> WorkflowDefinition:
-    """The definition in canonical (or any) JSON text; raises :class:`DefinitionError`."""
-    return definition_from_dict(json.loads(text))
+    """The definition in canonical (or any) JSON text; raises :class:`DefinitionError` for text
+    that is not JSON (or nests too deeply to read) and for every problem
+    :func:`definition_from_dict` finds."""
+    try:
+        raw = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        problem = exc.args[0] if isinstance(exc, ValueError) else "nests too deeply"
+        raise DefinitionError("(unnamed)", None, [f"not valid JSON: {problem}"]) from None
+    return definition_from_dict(raw)
 
 
 def definition_to_dict(definition: WorkflowDefinition) -> dict[str, Any]:
@@ -150,7 +114,12 @@ def definition_to_json(definition: WorkflowDefinition) -> str:
 
 def definition_digest(definition: WorkflowDefinition) -> str:
     """SHA-256 of the canonical JSON: two versions registered under one number must match it."""
-    return hashlib.sha256(definition_to_json(definition).encode()).hexdigest()
+    return json_digest(definition_to_json(definition))
+
+
+def json_digest(text: str) -> str:
+    """The digest of a definition's canonical JSON ``text`` (:func:`definition_digest`)."""
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 # Fields added after the first stored definitions: left out while they hold their default, so

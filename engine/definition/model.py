@@ -9,6 +9,7 @@ without forking code, and an instance can always be explained by the very defini
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Literal
 
 StateKind = Literal["initial", "normal", "terminal"]
@@ -184,10 +185,12 @@ class WorkflowDefinition:
     settings: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
 
     def state(self, name: str) -> State:
-        for s in self.states:
-            if s.name == name:
-                return s
-        raise KeyError(name)
+        """The state called ``name`` (the first, if declared twice); ``KeyError`` if none."""
+        return self._states_by_name[name]
+
+    @cached_property
+    def _states_by_name(self) -> dict[str, State]:
+        return {s.name: s for s in reversed(self.states)}
 
     def clock(self, name: str) -> Clock:
         """The clock called ``name``; a family member's name (``consultation[甲公司]``) resolves
@@ -206,7 +209,7 @@ class WorkflowDefinition:
     def initial_state(self) -> State:
         return next(s for s in self.states if s.kind == "initial")
 
-    @property
+    @cached_property
     def terminal_states(self) -> frozenset[str]:
         return frozenset(s.name for s in self.states if s.kind == "terminal")
 

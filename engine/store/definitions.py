@@ -12,7 +12,7 @@ from sqlalchemy import Engine as SAEngine
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
 
-from engine.definition.io import definition_digest, definition_from_json, definition_to_json
+from engine.definition.io import definition_from_json, definition_to_json, json_digest
 from engine.definition.model import WorkflowDefinition
 from engine.errors import DefinitionError, NotFound
 from engine.store import tables as storage
@@ -34,7 +34,8 @@ class DefinitionStore:
 
     def register(self, definition: WorkflowDefinition) -> CompiledDefinition:
         compiled = CompiledDefinition(definition, self.registry)
-        digest = definition_digest(definition)
+        body = definition_to_json(definition)
+        digest = json_digest(body)
         with self._db.begin() as conn:
             stored = conn.execute(select(storage.definitions.c.digest).where(
                 storage.definitions.c.name == definition.name,
@@ -42,7 +43,7 @@ class DefinitionStore:
             if stored is None:
                 conn.execute(insert(storage.definitions).values(
                     name=definition.name, version=definition.version,
-                    body=definition_to_json(definition), digest=digest,
+                    body=body, digest=digest,
                     registered_at=utc_now(self._clock)))
             elif stored != digest:
                 raise DefinitionError(definition.name, definition.version, [

@@ -92,15 +92,17 @@ def test_loading_reports_every_shape_problem() -> None:
     with pytest.raises(DefinitionError) as info:
         definition_from_dict(raw)
     problems = info.value.problems
-    text = "\n".join(problems)
     assert info.value.name == "broken"
-    assert "version must be a positive integer" in text
-    assert "state 0" in text and "'name'" in text            # state without a name
-    assert "state 'b': title" in text                         # a title that is a number
-    assert "transition 'go'" in text and "'sources'" in text  # no sources field
-    assert "transition 'x' effect 0" in text                  # effect without an op
-    assert "clock 'c'" in text and "'length'" in text         # clock without a length
-    assert len(problems) == 6
+    assert problems == (
+        "version: must be a whole number of at least 1, not 0",
+        "states[0]: missing key 'name'",                              # state without a name
+        "states[1] ('b').title: must be a string or an object with zh and en, not int",
+        "transitions[0] ('go'): missing key 'dest'",                 # no sources, no dest
+        "transitions[0] ('go'): missing key 'sources'",
+        "transitions[1] ('x'): missing key 'dest'",
+        "transitions[1] ('x').effects[0]: missing key 'op'",          # effect without an op
+        "clocks[0] ('c'): missing key 'length'",                      # clock without a length
+    )
 
 
 # -- generated definitions ---------------------------------------------------------------

@@ -244,9 +244,9 @@ def test_separation_survives_json_and_leaves_other_definitions_as_they_were() ->
         None, None, ["draft"], ["draft"], None]
     # a definition without the rule keeps its JSON (and so its stored digest) unchanged
     assert "separate_from" not in definition_to_json(sample.definition())
-    assert definition_from_json('{"name": "x", "version": 1, "transitions": [{"trigger": "a", '
-                                '"sources": "s", "dest": "t", "separate_from": "b"}]}'
-                                ).transitions[0].separate_from == ("b",)
+    assert definition_from_json('{"name": "x", "version": 1, "states": [], "transitions": '
+                                '[{"trigger": "a", "sources": "s", "dest": "t", '
+                                '"separate_from": "b"}]}').transitions[0].separate_from == ("b",)
 
 
 def test_the_diagram_says_who_may_not_fire_an_edge() -> None:

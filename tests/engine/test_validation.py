@@ -300,4 +300,4 @@ def test_a_name_list_given_as_a_string_is_named_not_read_letter_by_letter(field:
     with pytest.raises(DefinitionError) as caught:
         validate(dataclasses.replace(d, transitions=broken), registry())
     assert caught.value.problems == (
-        f"transition 'finish': {field} must be a tuple of names, not the string 'draft'",)
+        f"transitions[4] ('finish').{field}: must be a tuple of names, not the string 'draft'",)

@@ -8,6 +8,7 @@ definition is registered (and stored).
 from __future__ import annotations
 
 from engine import Engine, Registry, WorkflowDefinition
+from engine.definition.validate import SETTINGS_MODEL
 from workflows import ledger
 from workflows.common.build import workflow_registry
 from workflows.disclosure_request import confidentiality, documents, limits
@@ -15,13 +16,14 @@ from workflows.disclosure_request.definition import NAME, definition
 from workflows.disclosure_request.models import CONVENIENCE_OPTIONAL_MODELS, MODELS
 from workflows.disclosure_request.notice_rules import notice_rules
 from workflows.disclosure_request.rules import rules
+from workflows.disclosure_request.settings import DisclosureSettings
 
 
 def registry() -> Registry:
     """The guards, actions and models the definition names."""
     return workflow_registry(
         NAME, (rules, notice_rules, confidentiality.rules, limits.rules, documents.rules),
-        {**MODELS, **CONVENIENCE_OPTIONAL_MODELS})
+        {**MODELS, **CONVENIENCE_OPTIONAL_MODELS, SETTINGS_MODEL: DisclosureSettings})
 
 
 def register(engine: Engine, version: WorkflowDefinition | None = None) -> WorkflowDefinition:
