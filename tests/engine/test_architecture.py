@@ -126,7 +126,7 @@ PUBLIC = {
                "InvalidRow", "InvalidTransition", "Link", "NotFound", "PermissionDenied",
                "Registry", "Schedule", "ScheduleError", "ScheduleSpec", "SchemaMismatch", "State",
                "TableMisuse", "Title", "Transition", "TransitionContext", "WorkflowDefinition",
-               "WorkflowError"],
+               "WorkflowError", "grant_system"],
     "engine.errors": ["ConcurrentUpdate", "DefinitionError", "DuplicateBusinessKey",
                       "DuplicateRow", "GuardRejected", "HistoryTampered", "InvalidData",
                       "InvalidRow", "InvalidTransition", "NotFound", "PermissionDenied",
