@@ -1,7 +1,7 @@
 """gongkai's generic workflow engine: definitions as data, persisted instances, audited transitions,
 working-day clocks and durable timers. It knows nothing of disclosure law; ``workflows`` does."""
 
-from engine.actor import SYSTEM, Actor
+from engine.actor import SYSTEM, Actor, grant_system
 from engine.clocks.deadline import Deadline
 from engine.clocks.schedules import ScheduleSpec
 from engine.definition.model import (
@@ -51,4 +51,5 @@ __all__ = [
     "Schedule",
     "ScheduleError", "ScheduleSpec", "SchemaMismatch", "State", "StorageError", "TableMisuse",
     "Title", "Transition", "TransitionContext", "WorkflowDefinition", "WorkflowError",
+    "grant_system",
 ]

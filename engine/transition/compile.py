@@ -19,6 +19,7 @@ from engine.definition.model import Transition, WorkflowDefinition
 from engine.definition.validate import validate
 from engine.transition.context import TransitionContext
 from engine.transition.registry import Action, Guard, Registry
+from engine.transition.roles import bound_roles, unbound
 
 
 class _Proxy:
@@ -42,6 +43,7 @@ class CompiledDefinition:
                                            for t in definition.transitions for a in t.actions}
         self.models: dict[str, type[BaseModel]] = {
             t.trigger: registry.models[t.data] for t in definition.transitions if t.data}
+        self.bound_roles = bound_roles(definition)
         self.start = next(t for t in definition.transitions
                           if t.trigger == definition.start_trigger)
         self.graph = graph(definition)
@@ -68,13 +70,16 @@ class CompiledDefinition:
     def candidates(self, state: str, trigger: str) -> list[Transition]:
         return list(self.graph.candidates(state, trigger))
 
-    def permitted(self, state: str, actor: Actor) -> dict[str, list[Transition]]:
+    def permitted(self, state: str, actor: Actor, data: Mapping[str, Any] | None = None
+                  ) -> dict[str, list[Transition]]:
         """Trigger → the transitions from ``state`` the actor's roles may take (triggers none of
-        whose transitions it may take are left out)."""
+        whose transitions it may take are left out); given the instance's ``data``, without the
+        bound roles it does not hold there."""
+        if data is not None:
+            actor = unbound(self.bound_roles, actor, data)
         found = {t: [c for c in self.candidates(state, t) if actor.role_for(c.roles) is not None]
                  for t in self.valid_triggers(state)}
         return {t: cs for t, cs in found.items() if cs}
-
 
     def select(self, ctx: TransitionContext) -> tuple[Transition, str] | None:
         """Run the guards through the machine; the chosen transition and the new state."""

@@ -28,6 +28,7 @@ from engine.timesource import local_date
 from engine.transition.change import Change, StoredInstance
 from engine.transition.compile import CompiledDefinition
 from engine.transition.context import TransitionContext, TransitionPort
+from engine.transition.roles import check_bound, check_reserved
 
 SEPARATION_OF_DUTIES = "separation of duties"
 """The rule named by a :class:`PermissionDenied` that ``Transition.separate_from`` raised."""
@@ -39,10 +40,14 @@ def decide_start(compiled: CompiledDefinition, port: TransitionPort, actor: Acto
     """The change that starts an instance (with ``instance_id``, a new UUID by default); raises
     the refusals of :func:`decide_fire`."""
     start = compiled.start
-    role = check_role([start], start.trigger, actor, None)
+    check_reserved(actor, start.trigger, None)
+    check_role([start], start.trigger, actor, None)
     ctx = _context(compiled, port, instance_id=instance_id or str(uuid.uuid4()), state=None,
                    trigger=start.trigger, actor=actor, data=data, instance_data={}, clocks={},
                    now=now, cal=cal, agency=agency, existing=False)
+    ctx.actor = actor = check_bound(compiled.bound_roles, [start], start.trigger, actor,
+                                    merged_data({}, start, ctx.data, {}), None)
+    role = check_role([start], start.trigger, actor, None)
     if not compiled.check_start(ctx):
         guard, reason = ctx.rejections[0]
         raise GuardRejected("(new)", "(none)", start.trigger, guard, reason)
@@ -62,13 +67,20 @@ def decide_fire(compiled: CompiledDefinition, port: TransitionPort, row: StoredI
                 trigger: str, actor: Actor, data: Mapping[str, Any] | None, now: datetime,
                 cal: WorkingCalendar) -> Change:
     """The change ``trigger`` makes; raises :class:`InvalidTransition`, :class:`PermissionDenied`,
-    :class:`InvalidData` or :class:`GuardRejected`, in that order of checking."""
+    :class:`InvalidData` or :class:`GuardRejected`, in that order of checking.
+
+    :class:`PermissionDenied` also refuses an actor naming the reserved ``system`` role without a
+    grant (rule ``"reserved role"``) and one acting in a role the definition binds to another
+    actor's id on this instance (rule ``"not the <role>"``, see :mod:`engine.transition.roles`).
+    """
     if row.closed:
         raise InvalidTransition(row.id, row.state, trigger, (), "the instance is closed")
     candidates = compiled.candidates(row.state, trigger)
     if not candidates:
         raise InvalidTransition(row.id, row.state, trigger, compiled.valid_triggers(row.state))
+    check_reserved(actor, trigger, row.id)
     check_role(candidates, trigger, actor, row.id)
+    actor = check_bound(compiled.bound_roles, candidates, trigger, actor, row.data, row.id)
     fired = check_separation(port, candidates, trigger, actor, row.id)
     ctx = _context(compiled, port, instance_id=row.id, state=row.state, trigger=trigger,
                    actor=actor, data=data, instance_data=row.data, clocks=row.records, now=now,

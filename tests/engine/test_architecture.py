@@ -130,7 +130,7 @@ PUBLIC = {
                "InvalidRow", "InvalidTransition", "Link", "NotFound", "PermissionDenied",
                "Registry", "Schedule", "ScheduleError", "ScheduleSpec", "SchemaMismatch", "State",
                "TableMisuse", "Title", "Transition", "TransitionContext", "WorkflowDefinition",
-               "WorkflowError", "Limits", *NEW_ERRORS],
+               "WorkflowError", "Limits", "grant_system", *NEW_ERRORS],
     "engine.errors": ["ConcurrentUpdate", "DefinitionError", "DuplicateBusinessKey",
                       "DuplicateRow", "GuardRejected", "HistoryTampered", "InvalidData",
                       "InvalidRow", "InvalidTransition", "NotFound", "PermissionDenied",

@@ -38,7 +38,8 @@ def today() -> date:
 
 def request_data(received: date, contact: str = CONTACT) -> dict[str, Any]:
     """A request received online on ``received`` (README, "Use it as a library")."""
-    return {"applicant": {"name": "张三", "type": "natural_person", "contact": contact},
+    return {"applicant": {"name": "张三", "type": "natural_person", "contact": contact,
+                          "id": "zhang.san"},
             "channel": "online", "confirmed_on": received.isoformat(),
             "description": "2024年技术改造项目扶持资金分配结果"}
 

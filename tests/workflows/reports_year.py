@@ -30,7 +30,7 @@ from typing import Any
 import workflows
 from engine import Engine
 from engine.testing import ManualClock
-from tests.workflows.story import Story, at
+from tests.workflows.story import APPLICANT, Story, at
 
 REPORT_DAY = "2026-02-02"
 """The day the reports are made (after every finish date above)."""
@@ -40,7 +40,8 @@ LEGAL_BASIS = "《中华人民共和国政府信息公开条例》第十五条"
 
 
 def _applicant(kind: str) -> dict[str, Any]:
-    return {"applicant": {"name": f"{kind}申请人", "type": kind, "contact": "13800000000"}}
+    return {"applicant": {"name": f"{kind}申请人", "type": kind, "contact": "13800000000",
+                          "id": APPLICANT.id}}
 
 
 def _reply(db_url: str, received: str, kind: str, finished: str, number: int,

@@ -42,7 +42,7 @@ def payload(trigger: str, day: str, **extra: Any) -> dict[str, Any]:
     """
     base: dict[str, dict[str, Any]] = {
         "register": {"applicant": {"name": "张三", "type": "natural_person",
-                                   "contact": "13800000000"},
+                                   "contact": "13800000000", "id": APPLICANT.id},
                      "channel": "in_person", "received_on": day,
                      "description": "2024年本市工业企业技术改造项目清单"},
         "reply_on_the_spot": {"outcome": "not_processed.publication",

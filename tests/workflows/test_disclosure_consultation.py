@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from engine import Actor, Engine, GuardRejected, InvalidData, InvalidTransition
+from engine import Actor, Engine, GuardRejected, InvalidData, InvalidTransition, grant_system
 from engine.testing import ManualClock
 from tests.workflows.dump import events, story_in, unchanged
 from tests.workflows.story import HANDLER, REGISTRAR, Story, at, payload
@@ -28,7 +28,8 @@ from workflows.disclosure_request.models import RecordReceiptData
 
 COMPANY = {"name": "甲公司", "kind": "third_party"}
 AGENCY = {"name": "市发展和改革委员会", "kind": "agency"}
-SYSTEM = Actor("timer", "system")
+SYSTEM = grant_system("timer")
+"""A scheduler bridge the agency granted the reserved role (engine.grant_system)."""
 OBJECTION = {"party": COMPANY["name"], "agrees": False, "reasons": "涉及商业秘密",
              "good_reason": True}
 LEGAL_BASIS = "《政府信息公开条例》第十五条"

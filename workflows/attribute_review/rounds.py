@@ -24,9 +24,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from engine import SYSTEM, Engine, Registry, Schedule, ScheduleSpec, TransitionContext
+from engine.actor import SYSTEM_ROLE
 from workflows.attribute_review import documents
 from workflows.attribute_review.conversion import LINK_KIND
 from workflows.attribute_review.definition import NAME, ROUND_NAME
+from workflows.common.periods import not_over
 from workflows.ledger import DocumentRequestRow, DocumentRow
 
 YEARLY_SCHEDULE = "attribute-review-yearly"
@@ -59,6 +61,17 @@ DEFAULT_THRESHOLD = Threshold()
 def _open(ctx: TransitionContext, doc_number: str, round_: str, reason: str) -> str:
     return ctx.start(NAME, {"doc_number": doc_number, "round": round_, "reason": reason},
                      link=(LINK_KIND, doc_number), actor=SYSTEM)
+
+
+@round_rules.guard("round_over_for_system")
+def round_over_for_system(ctx: TransitionContext) -> str | None:
+    """The round's own clock closes it (``close_round`` in the system role) only after its last
+    day, the completion date (31 December by default; source document 一(四)); the office may
+    close a round earlier, once its reviews are done."""
+    roles = ctx.transition.roles if ctx.transition is not None else ()
+    if ctx.actor.role_for(roles) != SYSTEM_ROLE:
+        return None
+    return not_over(ctx, "round", "yearly round", "source document 一(四)")
 
 
 @round_rules.action("open_yearly_reviews")

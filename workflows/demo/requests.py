@@ -109,9 +109,11 @@ def profile(rng: random.Random, key: str, received: date, applicant: dict[str, A
 
 
 def register_data(p: Profile, rng: random.Random) -> dict[str, Any]:
-    """The ``register`` data: the channel's receipt date field (条例 31)."""
+    """The ``register`` data: the channel's receipt date field (条例 31) and the applicant's
+    actor id (``applicant-<case>``, the actor who may withdraw it)."""
     subject = rng.choice(SUBJECTS).format(p.received.year - rng.choice((1, 1, 2)))
-    data: dict[str, Any] = {"applicant": p.applicant, "channel": p.channel,
+    applicant = {**p.applicant, "id": f"applicant-{p.key}"}
+    data: dict[str, Any] = {"applicant": applicant, "channel": p.channel,
                             CHANNEL_DATE.get(p.channel, "confirmed_on"): iso(p.received),
                             "description": subject}
     if p.documents:

@@ -36,6 +36,11 @@ WITHDRAWABLE = tuple(s for s in OPEN_STATES if s != "replied")
 """Where the applicant may withdraw: until the reply is made, whose outcome is final (table 三)."""
 REASONS_DAYS = 15
 """Default period for the applicant's reasons (条例 35), working days; a definition setting."""
+APPLICANT_ID = "applicant.id"
+"""Where a request records its applicant's actor id (the ``applicant`` role on the request is
+that actor's alone: the definition's ``bound_roles`` setting). The registrar fills it in when
+registering on the applicant's behalf; a request without it has no applicant who may act on it
+online, and the registrar withdraws for the applicant."""
 PERSONAL_DATA = ("applicant.contact",)
 """The personal data (个人信息) in a request's data that staff tools mask: the applicant's contact
 (条例 29(1)). Consulted parties (条例 32, 34) are named without a contact."""
@@ -213,10 +218,12 @@ def _consultation_transitions() -> tuple[Transition, ...]:
           effects=(answered, CONSULTATION_MEMBERS.stop("received_on"),
                    REPLY.resume("received_on"))),
         t("consultation_lapsed", "consulting", None, SYSTEM, lapse,
-          guards=("lapse_of_an_open_period", "others_still_awaited"), merge_data=False,
+          guards=("lapse_of_an_open_period", "consultation_period_over",
+                  "others_still_awaited"), merge_data=False,
           actions="note_lapsed_consultation", effects=lapsed),
         t("consultation_lapsed", "consulting", "assigned", SYSTEM, lapse,
-          guards=("lapse_of_an_open_period", "consultation_complete"), merge_data=False,
+          guards=("lapse_of_an_open_period", "consultation_period_over",
+                  "consultation_complete"), merge_data=False,
           actions="note_lapsed_consultation",
           effects=(lapsed, CONSULTATION_MEMBERS.stop("on"), REPLY.resume("on"))),
     )
@@ -295,7 +302,8 @@ def definition(version: int = 1, *, fee_pauses_reply: bool = True,
     if isinstance(reasons_days, bool) or not isinstance(reasons_days, int) or reasons_days < 1:
         raise ValueError(f"reasons_days must be a whole number of working days, at least 1 "
                          f"(条例 35), got {reasons_days!r}")
-    settings: dict[str, object] = {"fee_pauses_reply": fee_pauses_reply,
+    settings: dict[str, object] = {"bound_roles": {APPLICANT: APPLICANT_ID},
+                                   "fee_pauses_reply": fee_pauses_reply,
                                    "label_field": "register_number",
                                    "max_correction_days": max_correction_days,
                                    "personal_data": list(PERSONAL_DATA),

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from engine import Registry, TransitionContext
+from workflows.common.periods import not_over
 from workflows.disclosure_request.definition import NAME
 from workflows.disclosure_request.outcomes import OutcomeGroup, outcome
 
@@ -68,10 +69,7 @@ def served_after_reply(ctx: TransitionContext) -> str | None:
 @guard("reasons_period_over")
 def reasons_period_over(ctx: TransitionContext) -> str | None:
     """条例 35: no reasons given is recorded only once the period for them has run out."""
-    period = ctx.deadlines.get("reasons")
-    if period is not None and period.due_date is not None and not period.overdue:
-        return f"the applicant may give reasons until {period.due_date} (条例 35)"
-    return None
+    return not_over(ctx, "reasons", "period for reasons", "条例 35")
 
 
 @action("note_no_reasons")

@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any
 
 from engine import Registry, TransitionContext
+from workflows.common.periods import not_over
 from workflows.disclosure_request.consultation_record import (
     RECORD,
     current_round,
@@ -211,6 +212,15 @@ def lapse_of_an_open_period(ctx: TransitionContext) -> str | None:
     return None
 
 
+@guard("consultation_period_over")
+def consultation_period_over(ctx: TransitionContext) -> str | None:
+    """条例 32 (and 34): a consulted party is silent only once its 15 working days from its own
+    receipt of the letter have passed; while its receipt is not recorded they never began."""
+    party = ctx.data["party"]
+    return not_over(ctx, "consultation", f"consultation period of {party}", "条例 32, 34",
+                    member=party)
+
+
 @guard("others_still_awaited")
 def others_still_awaited(ctx: TransitionContext) -> str | None:
     """The consultation goes on while another party of the round neither answered nor lapsed."""
@@ -311,9 +321,11 @@ def fee_notice_within_reply_period(ctx: TransitionContext) -> str | None:
 
 @guard("fee_period_over")
 def fee_period_over(ctx: TransitionContext) -> str | None:
-    """国办函〔2020〕109号: the request is deemed abandoned only once the 20 working days from the
-    applicant's receipt of the notice have passed; without a recorded receipt they never began."""
-    return _period_over(ctx, "fee", "fee_payment", "国办函〔2020〕109号")
+    """政府信息公开信息处理费管理办法 (国办函〔2020〕109号), 条例 42: the request is deemed
+    abandoned only once the 20 working days from the applicant's receipt of the notice have
+    passed; without a recorded receipt they never began."""
+    return not_over(ctx, "fee_payment", "fee payment period",
+                    "国办函〔2020〕109号, 条例 42")
 
 
 # -- correction (条例 30) ----------
@@ -335,16 +347,4 @@ def correction_period_over(ctx: TransitionContext) -> str | None:
     """条例 30: the request is deemed abandoned only once the correction period, counted from the
     applicant's receipt of the notice, has run out (at the end of its last day); before that,
     or while the receipt is not recorded, the applicant may still correct."""
-    return _period_over(ctx, "correction", "correction", "条例 30")
-
-
-def _period_over(ctx: TransitionContext, notice: str, clock: str, law: str) -> str | None:
-    sent = ctx.instance_data.get(notice) or {}
-    if sent and "received_on" not in sent:
-        return (f"the {notice} notice's receipt is not recorded: the applicant's period has not "
-                f"started and cannot lapse ({law})")
-    period = ctx.deadlines.get(clock)
-    if period is not None and period.due_date is not None and not period.overdue:
-        return (f"the applicant has until {period.due_date}; the request is deemed abandoned "
-                f"only after that ({law})")
-    return None
+    return not_over(ctx, "correction", "correction period", "条例 30")

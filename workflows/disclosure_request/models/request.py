@@ -50,11 +50,14 @@ DocNumbers = Annotated[tuple[DocNumber, ...], Field(max_length=100)]
 
 
 class Applicant(TriggerData):
-    """The applicant (申请人): name or organisation name and contact (条例 29(1))."""
+    """The applicant (申请人): name or organisation name and contact (条例 29(1)); ``id``, the
+    actor id under which the applicant acts on the request (e.g. withdraws it) in the agency's
+    system, if it has one: only that actor acts as ``applicant`` on the request."""
 
     name: Text
     type: ApplicantType
     contact: Text
+    id: OptionalText = None
 
 
 class RegisterData(TriggerData):
