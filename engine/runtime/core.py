@@ -22,6 +22,9 @@ from engine.clocks.record import ClockRecord
 from engine.definition.model import Transition
 from engine.errors import DuplicateBusinessKey, InvalidData
 from engine.snapshot import Instance
+from engine.runtime.history import Checkpoints, History
+from engine.store.checkpoints import OPTION as HISTORY_OPTION
+from engine.store.checkpoints import track_savepoints
 from engine.store.connect import connect
 from engine.store.definitions import DefinitionStore
 from engine.store.dialect import READ_ONLY, Dialect, dialect_of
@@ -75,8 +78,10 @@ class Core:
     """
 
     def __init__(self, url: str, clock: TimeSource, calendar: WorkingCalendar,
-                 registry: Registry, agency: str, **db_options: Any) -> None:
+                 registry: Registry, agency: str, history_key: bytes | str | None = None,
+                 checkpoints: Checkpoints = None, **db_options: Any) -> None:
         check_agency(agency)
+        self.history = History(history_key, checkpoints)
         self.url = url
         self.clock = clock
         self.calendar = calendar
@@ -84,6 +89,7 @@ class Core:
         self.agency = agency
         self.db = connect(url, **db_options)
         self.dialect: Dialect = dialect_of(self.db)
+        track_savepoints(self.db)
         self.definitions = DefinitionStore(self.db, registry, clock)
         self.outbox = Outbox(self.db)
         self.tables = TableRegistry()
@@ -93,9 +99,15 @@ class Core:
         """The time source's time, in UTC."""
         return utc_now(self.clock)
 
-    def begin(self) -> Any:
-        """A writing transaction (``with core.begin() as conn``)."""
-        return self.db.begin()
+    @contextmanager
+    def begin(self) -> Iterator[Any]:
+        """A writing transaction (``with core.begin() as conn``); once it committed, the chain
+        heads it wrote go to the checkpoint log (``engine.runtime.history``)."""
+        heads = self.history.transaction()
+        with self.db.begin() as conn:
+            conn.execution_options(**{HISTORY_OPTION: heads})
+            yield conn
+        self.history.committed(heads)
 
     def read(self) -> Any:
         """A reading connection: on SQLite it never waits for (or deadlocks with) a writer."""
