@@ -138,7 +138,7 @@ class HistoryCheck:
     ``keyed``: every event is keyed (HMAC); ``unkeyed_events``: how many are not (written
     without a key, or before issue 13); ``row_covered``: the instance row was compared with
     what the last event recorded; ``checkpointed``: the highest event found in the checkpoint
-    log (``None``: no log, or no entry for the instance)."""
+    log (``None``: no log, or no entry for the instance); ``head``: the last event's hash."""
 
     instance_id: str
     events: int
@@ -146,6 +146,7 @@ class HistoryCheck:
     unkeyed_events: int
     row_covered: bool
     checkpointed: int | None = None
+    head: str = GENESIS
 
 
 def verify_chain(instance_id: str, events: Iterable[Event], last_hash: str, count: int,
@@ -158,7 +159,7 @@ def verify_chain(instance_id: str, events: Iterable[Event], last_hash: str, coun
     key other than ``key`` raises :class:`HistoryKeyMissing`; an unkeyed event after a keyed one
     is a rewrite. Returns what was checked."""
     prev, seen, unkeyed, keyed_seen = GENESIS, 0, 0, False
-    last: Event | None = None
+    events_seen: list[Event] = []
     for expected_seq, ev in enumerate(events, start=1):
         seen = expected_seq
         if ev.seq != expected_seq:
@@ -172,17 +173,28 @@ def verify_chain(instance_id: str, events: Iterable[Event], last_hash: str, coun
         if ev.seq == 1 and created_at is not None and created_at != ev.recorded_at:
             raise HistoryTampered(instance_id, 1, "the instance's creation time differs from "
                                                   "its first event's")
-        prev, last = ev.hash, ev
+        prev = ev.hash
+        events_seen.append(ev)
     if seen != count or prev != last_hash:
         raise HistoryTampered(instance_id, seen + 1,
                               f"the instance records {count} events but {seen} remain")
-    covered = last is not None and last.row_digest is not None
-    if covered and row is not None and last is not None and row_digest(row) != last.row_digest:
-        raise HistoryTampered(instance_id, seen, "the instance row (state, data, clocks, "
-                                                 "version or times) differs from what this "
-                                                 "event wrote")
-    return HistoryCheck(instance_id, seen, unkeyed == 0 and seen > 0, unkeyed,
-                        covered and row is not None)
+    covered = row is not None and check_row(instance_id, events_seen, row)
+    return HistoryCheck(instance_id, seen, unkeyed == 0 and seen > 0, unkeyed, covered,
+                        head=prev)
+
+
+def check_row(instance_id: str, events: Sequence[Event], row: Mapping[str, Any]) -> bool:
+    """Raise :class:`HistoryTampered` if the instance row (its :data:`ROW_FIELDS` as stored)
+    is not what the last event of the verified chain ``events`` wrote; ``False`` if that event
+    recorded no row digest (written before rows were covered), ``True`` once compared."""
+    last = events[-1] if events else None
+    if last is None or last.row_digest is None:
+        return False
+    if row_digest(row) != last.row_digest:
+        raise HistoryTampered(instance_id, last.seq, "the instance row (state, data, clocks, "
+                                                     "version or times) differs from what "
+                                                     "this event wrote")
+    return True
 
 
 def _check_scheme(instance_id: str, ev: Event, key: HistoryKey | None, keyed_seen: bool

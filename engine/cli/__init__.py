@@ -4,8 +4,8 @@ calendar.
 The commands live in small modules (``staff``: diagram, worker, timers, todo; ``instances``:
 list, show, start, fire, verify, checkpoint; the calendar in ``calendars.cli``) and are mounted
 here on :data:`main`, whose one error handler (``engine.cli.errors``) turns every refusal and
-usage error into one line. Workflow packages add their own sub-commands through the entry point group
-``gongkai.commands`` (each entry point names a click command or group), so ``engine`` never
+usage error into one line. Workflow packages add their own sub-commands through the entry point
+group ``gongkai.commands`` (each entry point names a click command or group), so ``engine`` never
 imports ``workflows``.
 """
 

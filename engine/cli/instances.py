@@ -137,14 +137,14 @@ def verify(ctx: click.Context, db_url: str, agency: str) -> None:
     $GONGKAI_CHECKPOINT_LOG, as for the engine."""
     engine = open_engine(db_url, agency)
     checked, broken, unkeyed = 0, 0, 0
-    for inst in engine.find():
+    for instance_id, workflow, result in engine.verify_histories():
         checked += 1
-        try:
-            unkeyed += engine.verify_history(inst.id).unkeyed_events > 0
-        except HistoryTampered as exc:
+        if isinstance(result, HistoryTampered):
             broken += 1
-            label = "UNVERIFIED" if isinstance(exc, HistoryKeyMissing) else "TAMPERED"
-            click.echo(f"{inst.id}\t{inst.workflow}\t{label}\t{exc}")
+            label = "UNVERIFIED" if isinstance(result, HistoryKeyMissing) else "TAMPERED"
+            click.echo(f"{instance_id}\t{workflow}\t{label}\t{result}")
+        else:
+            unkeyed += result.unkeyed_events > 0
     problems = engine.verify_checkpoints()
     for problem in problems:
         click.echo(f"-\t-\tCHECKPOINT\t{problem}")

@@ -21,8 +21,8 @@ from engine.clocks.deadline import Deadline, WorkingCalendar
 from engine.clocks.record import ClockRecord
 from engine.definition.model import Transition
 from engine.errors import DuplicateBusinessKey, InvalidData
-from engine.snapshot import Instance
 from engine.runtime.history import Checkpoints, History
+from engine.snapshot import Instance
 from engine.store.checkpoints import OPTION as HISTORY_OPTION
 from engine.store.checkpoints import track_savepoints
 from engine.store.connect import connect

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from engine.actor import Actor
-from engine.audit import HistoryCheck
+from engine.audit import Checkpoint, HistoryCheck
 from engine.clocks.deadline import WorkingCalendar
 from engine.clocks.schedules import ScheduleSpec
 from engine.definition.model import WorkflowDefinition
@@ -227,6 +227,22 @@ class Engine:
             row = self.core.load(conn, instance_id)
             return self.core.history.verify(conn, row, index.get(instance_id, ()))
 
+    def verify_histories(self) -> Iterator[tuple[str, str, HistoryCheck | HistoryTampered]]:
+        """Verify every instance of the agency as :meth:`verify_history` does: ``(id, workflow,
+        check or refusal)`` in id order. Needs no workflow code (an archive whose package is
+        gone still verifies)."""
+        history = self.core.history
+        index, _ = history.index()
+        query = read.find_query(self.core.agency, None, None, None, None)
+        for row in read.pages(self.core.db, query, 500, {"gongkai_read": True}):
+            try:
+                with self.core.read() as conn:
+                    result: HistoryCheck | HistoryTampered = history.verify(
+                        conn, row, index.get(row.id, ()))
+            except HistoryTampered as exc:
+                result = exc
+            yield row.id, row.workflow, result
+
     def verify_checkpoints(self) -> list[str]:
         """Problems of the checkpoint log for this agency, one line each: instances it records
         that the database no longer has, and lines that are not checkpoints."""
@@ -243,12 +259,14 @@ class Engine:
         if history.sink is None:
             raise InvalidArgument("checkpoints", "is not configured: no checkpoint log to "
                                                  "append to")
-        index, _ = history.index()
-        rows = list(read.pages(self.core.db, read.find_query(self.core.agency, None, None, None,
-                                                             None), 500, {"gongkai_read": True}))
-        with self.core.read() as conn:
-            heads, broken = history.heads(rows, conn, index)
-        history.sink.append([h.signed(history.key) for h in heads])
+        heads, broken = [], []
+        for instance_id, _, result in self.verify_histories():
+            if isinstance(result, HistoryTampered):
+                broken.append(result)
+            else:
+                heads.append(Checkpoint(self.core.agency, instance_id, result.events,
+                                        result.head, self.core.now()).signed(history.key))
+        history.sink.append(heads)
         return len(heads), broken
 
     @property

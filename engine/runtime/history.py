@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +32,10 @@ from engine.audit import (
     HistoryCheck,
     HistoryKey,
     check_checkpoints,
+    check_row,
     verify_chain,
 )
-from engine.errors import HistoryTampered, InvalidArgument
+from engine.errors import InvalidArgument
 from engine.store import read
 from engine.store.checkpoints import (
     CallableSink,
@@ -85,7 +87,7 @@ def checkpoint_sink(value: Checkpoints) -> CheckpointSink | None:
         return value  # type: ignore[return-value]
     if callable(value):
         return CallableSink(value)
-    return CheckpointFile(value)  # type: ignore[arg-type]
+    return CheckpointFile(value)
 
 
 class History:
@@ -130,10 +132,10 @@ class History:
         ``row`` so that a concurrent commit cannot look like a deletion)."""
         events = read.history(conn, row)
         check = verify_chain(row.id, events, row.last_hash, row.seq, self.key,
-                             read.covered_row(conn, row.id), row.created_at)
+                             created_at=row.created_at)
         highest = check_checkpoints(row.id, events, entries, self.key)
-        return HistoryCheck(check.instance_id, check.events, check.keyed, check.unkeyed_events,
-                            check.row_covered, highest)
+        covered = check_row(row.id, events, read.covered_row(conn, row.id))
+        return replace(check, row_covered=covered, checkpointed=highest)
 
     def orphans(self, conn: Any, agency: str,
                 index: Mapping[str, Sequence[Checkpoint]]) -> list[str]:
@@ -143,21 +145,6 @@ class History:
         found = read.existing_ids(conn, agency, mine)
         return [_missing(iid, entries, self.key) for iid, entries in mine.items()
                 if iid not in found]
-
-    def heads(self, rows: Sequence[StoredInstance], conn: Any,
-              index: Mapping[str, Sequence[Checkpoint]]
-              ) -> tuple[list[Checkpoint], list[HistoryTampered]]:
-        """The heads of ``rows`` whose history verifies now, and the refusals of the others."""
-        heads: list[Checkpoint] = []
-        broken: list[HistoryTampered] = []
-        for row in rows:
-            try:
-                self.verify(conn, row, index.get(row.id, ()))
-            except HistoryTampered as exc:
-                broken.append(exc)
-                continue
-            heads.append(Checkpoint(row.agency, row.id, row.seq, row.last_hash, row.updated_at))
-        return heads, broken
 
 
 def _missing(instance_id: str, entries: Sequence[Checkpoint], key: HistoryKey | None) -> str:
