@@ -37,16 +37,23 @@ class Heads:
     def __init__(self, key: HistoryKey | None) -> None:
         self.key = key
         self.written: list[Checkpoint] = []
-        self._marks: dict[str, int] = {}
+        self._marks: list[int] = []
 
     def note(self, agency: str, instance_id: str, seq: int, digest: str, at: datetime) -> None:
         self.written.append(Checkpoint(agency, instance_id, seq, digest, at))
 
-    def mark(self, savepoint: str) -> None:
-        self._marks[savepoint] = len(self.written)
+    def mark(self) -> None:
+        """A savepoint began (savepoints nest: a stack of marks)."""
+        self._marks.append(len(self.written))
 
-    def undo(self, savepoint: str) -> None:
-        del self.written[self._marks.pop(savepoint, len(self.written)):]
+    def release(self) -> None:
+        if self._marks:
+            self._marks.pop()
+
+    def undo(self) -> None:
+        """The innermost savepoint rolled back: forget the heads noted since it began."""
+        if self._marks:
+            del self.written[self._marks.pop():]
 
 
 def heads_of(conn: Connection) -> Heads | None:
@@ -59,16 +66,22 @@ def track_savepoints(db: SAEngine) -> None:
     """Drop the heads noted inside a savepoint when it rolls back."""
 
     @event.listens_for(db, "savepoint")
-    def _savepoint(conn: Connection, name: str) -> None:
+    def _savepoint(conn: Connection, name: str | None) -> None:
         heads = heads_of(conn)
         if heads is not None:
-            heads.mark(name)
+            heads.mark()
+
+    @event.listens_for(db, "release_savepoint")
+    def _release(conn: Connection, name: str, context: Any) -> None:
+        heads = heads_of(conn)
+        if heads is not None:
+            heads.release()
 
     @event.listens_for(db, "rollback_savepoint")
     def _rollback(conn: Connection, name: str, context: Any) -> None:
         heads = heads_of(conn)
         if heads is not None:
-            heads.undo(name)
+            heads.undo()
 
 
 class CheckpointSink(Protocol):

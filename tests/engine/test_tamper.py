@@ -19,6 +19,7 @@ from engine import Engine, HistoryTampered
 from engine.audit import PLAIN, HistoryKey, seal
 from engine.cli import main
 from engine.errors import HistoryKeyMissing
+from engine.store.checkpoints import CheckpointFile
 from engine.store.read import covered_row, event_from_row
 from engine.store.tables import events
 from engine.testing import ManualClock
@@ -278,3 +279,30 @@ def test_an_old_database_gets_the_history_columns(db_url: str, tmp_path: Path) -
     fresh = again.start("purchase", CLERK, {"item": "desk", "amount": 5})
     assert again.verify_history(fresh.id).keyed
     again.close()
+
+
+def test_a_head_written_in_a_rolled_back_savepoint_is_not_checkpointed(
+        db_url: str, tmp_path: Path) -> None:
+    """A timer's failed transition is undone by its savepoint: the log must not claim it."""
+    w = World(db_url, tmp_path / "c.jsonl")
+    before = w.log.read_text()
+    core = w.engine.core
+    with core.begin() as conn:
+        savepoint = conn.begin_nested()
+        kept = core.start_instance(core.port(conn), "purchase", CLERK, {"item": "a", "amount": 1},
+                                   None, core.now())
+        savepoint.rollback()
+        with conn.begin_nested():
+            core.start_instance(core.port(conn), "purchase", CLERK, {"item": "b", "amount": 1},
+                                None, core.now())
+    added = w.log.read_text()[len(before):].splitlines()
+    assert len(added) == 1 and kept.instance_id not in added[0]
+    assert w.engine.verify_checkpoints() == []
+
+
+def test_a_log_that_cannot_be_written_does_not_undo_the_transition(
+        db_url: str, tmp_path: Path) -> None:
+    w = World(db_url, tmp_path / "c.jsonl")
+    w.engine.core.history.sink = CheckpointFile(tmp_path / "no" / "such" / "dir.jsonl")
+    w.fire(w.story(w.engine, 1), 0)
+    assert len(list(w.engine.find())) == 3
