@@ -204,6 +204,21 @@ class HistoryTampered(WorkflowError):
             f"history of instance {instance_id} is broken at event {sequence}: {reason}")
 
 
+class HistoryKeyMissing(HistoryTampered):
+    """An event is keyed (HMAC) with a history key this engine does not have (none configured,
+    or another one): its chain cannot be checked. ``key_id`` names the event's key,
+    ``engine_key_id`` the engine's (``None``: no key configured)."""
+
+    def __init__(self, instance_id: str, sequence: int, key_id: str,
+                 engine_key_id: str | None) -> None:
+        self.key_id = key_id
+        self.engine_key_id = engine_key_id
+        have = ("no history key is configured (GONGKAI_HISTORY_KEY_FILE)"
+                if engine_key_id is None else f"the engine's key is {engine_key_id}")
+        super().__init__(instance_id, sequence,
+                         f"it is keyed with history key {key_id} and {have}: cannot be checked")
+
+
 class SchemaMismatch(WorkflowError):
     """The database was created by another schema version of gongkai, or holds another version
     of a workflow package's tables (``key`` is then ``tables:<package>``)."""

@@ -55,11 +55,17 @@ class EventFields:
 @dataclass(frozen=True)
 class Event(EventFields):
     """One entry of an instance's append-only history: the hashed fields, the hash, and the
-    workflow and agency it belongs to (copied from the instance, for reports)."""
+    workflow and agency it belongs to (copied from the instance, for reports).
+
+    ``scheme`` says how ``hash`` was made (``engine.audit``: ``None`` before the row was
+    covered, ``"sha256"`` unkeyed, ``"hmac-sha256:<key id>"`` keyed); ``row_digest`` is the
+    digest of the instance row this transition wrote, covered by ``hash``."""
 
     hash: str
     workflow: str = ""
     agency: str = ""
+    scheme: str | None = None
+    row_digest: str | None = None
 
 
 @dataclass(frozen=True)

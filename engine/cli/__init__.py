@@ -2,10 +2,10 @@
 calendar.
 
 The commands live in small modules (``staff``: diagram, worker, timers, todo; ``instances``:
-list, show, start, fire, verify; the calendar in ``calendars.cli``) and are mounted here on
-:data:`main`, whose one error handler (``engine.cli.errors``) turns every refusal and usage error
-into one line. Workflow packages add their own sub-commands through the entry point group
-``gongkai.commands`` (each entry point names a click command or group), so ``engine`` never
+list, show, start, fire, verify, checkpoint; the calendar in ``calendars.cli``) and are mounted
+here on :data:`main`, whose one error handler (``engine.cli.errors``) turns every refusal and
+usage error into one line. Workflow packages add their own sub-commands through the entry point
+group ``gongkai.commands`` (each entry point names a click command or group), so ``engine`` never
 imports ``workflows``.
 """
 
@@ -34,7 +34,7 @@ __all__ = ["DEFAULT_DB", "agency_option", "all_definitions", "db_option", "main"
 ENGINE_COMMANDS: tuple[click.Command, ...] = (
     staff.diagram, staff.worker, staff.timers, staff.todo,
     instances.list_instances, instances.show, instances.start, instances.fire, instances.verify,
-    check.check)
+    instances.checkpoint, check.check)
 
 
 class MainGroup(GongkaiGroup):

@@ -1,4 +1,5 @@
-"""The commands on instances: ``list``, ``show``, ``start``, ``fire`` and ``verify``.
+"""The commands on instances: ``list``, ``show``, ``start``, ``fire``, ``verify`` and
+``checkpoint``.
 
 Every refusal of the engine (unknown id, wrong role, invalid data, a trigger not valid here)
 reaches the group's error handler (``engine.cli.errors``) as it is; personal data is masked in
@@ -24,7 +25,7 @@ from engine.cli.options import (
 )
 from engine.cli.render import Shown, deadline_line, nearest_text, shown
 from engine.cli.timeline import deadline_history, event_line, header
-from engine.errors import HistoryTampered
+from engine.errors import HistoryKeyMissing, HistoryTampered
 from engine.runtime.engine import Engine
 from engine.runtime.worklist import nearest_deadline
 from engine.snapshot import Instance
@@ -127,17 +128,48 @@ def fire(instance_id: str, trigger: str, actor_id: str, roles: tuple[str, ...],
 @agency_option
 @click.pass_context
 def verify(ctx: click.Context, db_url: str, agency: str) -> None:
-    """Verify the hash chain of every instance's history of the agency; print how many were
-    checked, and each broken one (exit 1 if any)."""
+    """Verify every instance's history of the agency against its hash chain, its instance row
+    and the checkpoint log, and the log against the database; print each problem on one line
+    (the instance and what is wrong), then how many were checked, whether the chains are keyed
+    and where checkpoints are (exit 1 if anything is wrong).
+
+    The history key and the checkpoint log come from $GONGKAI_HISTORY_KEY_FILE and
+    $GONGKAI_CHECKPOINT_LOG, as for the engine."""
     engine = open_engine(db_url, agency)
-    checked, broken = 0, 0
-    for inst in engine.find():
+    checked, broken, unkeyed = 0, 0, 0
+    for instance_id, workflow, result in engine.verify_histories():
         checked += 1
-        try:
-            engine.verify_history(inst.id)
-        except HistoryTampered as exc:
+        if isinstance(result, HistoryTampered):
             broken += 1
-            click.echo(f"{inst.id}\t{inst.workflow}\tTAMPERED\t{exc}")
+            label = "UNVERIFIED" if isinstance(result, HistoryKeyMissing) else "TAMPERED"
+            click.echo(f"{instance_id}\t{workflow}\t{label}\t{result}")
+        else:
+            unkeyed += result.unkeyed_events > 0
+    problems = engine.verify_checkpoints()
+    for problem in problems:
+        click.echo(f"-\t-\tCHECKPOINT\t{problem}")
     click.echo(f"{checked} instance(s) checked, {broken} with a broken history")
-    if broken:
+    click.echo(f"history: {engine.history_status}" + (
+        f"; {unkeyed} instance(s) with unkeyed events" if unkeyed else "") + (
+        f"; {len(problems)} checkpoint problem(s)" if problems else ""))
+    if broken or problems:
+        ctx.exit(1)
+
+
+@click.command()
+@db_option
+@agency_option
+@click.pass_context
+def checkpoint(ctx: click.Context, db_url: str, agency: str) -> None:
+    """Append the head of every instance of the agency whose history verifies to the
+    checkpoint log ($GONGKAI_CHECKPOINT_LOG): to start a log for an existing database, or to
+    close the window of a crash between a commit and its checkpoint. Print each instance
+    refused (exit 1 if any) and how many were written."""
+    engine = open_engine(db_url, agency)
+    written, refused = engine.checkpoint()
+    for exc in refused:
+        click.echo(f"{exc.instance_id}\t-\tREFUSED\t{exc}")
+    click.echo(f"{written} checkpoint(s) written, {len(refused)} refused; "
+               f"{engine.history_status}")
+    if refused:
         ctx.exit(1)

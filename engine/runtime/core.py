@@ -22,7 +22,10 @@ from engine.clocks.record import ClockRecord
 from engine.definition.model import Transition
 from engine.errors import DuplicateBusinessKey, InvalidArgument, InvalidData
 from engine.limits import DEFAULT_LIMITS, Limits
+from engine.runtime.history import Checkpoints, History
 from engine.snapshot import Instance
+from engine.store.checkpoints import OPTION as HISTORY_OPTION
+from engine.store.checkpoints import track_savepoints
 from engine.store.connect import connect
 from engine.store.definitions import DefinitionStore
 from engine.store.dialect import READ_ONLY, Dialect, dialect_of
@@ -77,9 +80,11 @@ class Core:
 
     def __init__(self, url: str, clock: TimeSource, calendar: WorkingCalendar,
                  registry: Registry, agency: str, limits: Limits = DEFAULT_LIMITS,
+                 history_key: bytes | str | None = None, checkpoints: Checkpoints = None,
                  **db_options: Any) -> None:
         check_agency(agency)
         self.limits = limits
+        self.history = History(history_key, checkpoints)
         self.url = url
         self.clock = clock
         self.calendar = calendar
@@ -87,6 +92,7 @@ class Core:
         self.agency = agency
         self.db = connect(url, **db_options)
         self.dialect: Dialect = dialect_of(self.db)
+        track_savepoints(self.db)
         self.definitions = DefinitionStore(self.db, registry, clock)
         self.outbox = Outbox(self.db)
         self.tables = TableRegistry()
@@ -96,9 +102,15 @@ class Core:
         """The time source's time, in UTC."""
         return utc_now(self.clock)
 
-    def begin(self) -> Any:
-        """A writing transaction (``with core.begin() as conn``)."""
-        return self.db.begin()
+    @contextmanager
+    def begin(self) -> Iterator[Any]:
+        """A writing transaction (``with core.begin() as conn``); once it committed, the chain
+        heads it wrote go to the checkpoint log (``engine.runtime.history``)."""
+        heads = self.history.transaction()
+        with self.db.begin() as conn:
+            conn.execution_options(**{HISTORY_OPTION: heads})
+            yield conn
+        self.history.committed(heads)
 
     def read(self) -> Any:
         """A reading connection: on SQLite it never waits for (or deadlocks with) a writer."""

@@ -13,16 +13,17 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from engine.actor import Actor
-from engine.audit import verify_chain
+from engine.audit import Checkpoint, HistoryCheck
 from engine.clocks.deadline import WorkingCalendar
 from engine.clocks.schedules import ScheduleSpec
 from engine.definition.model import WorkflowDefinition
-from engine.errors import ConcurrentUpdate, InvalidData
+from engine.errors import ConcurrentUpdate, HistoryTampered, InvalidArgument, InvalidData
 from engine.limits import DEFAULT_LIMITS, Limits
 from engine.runtime import arguments, due, recompute
 from engine.runtime import schedules as scheduling
 from engine.runtime.core import Core, default_calendar
 from engine.runtime.faults import translating
+from engine.runtime.history import Checkpoints
 from engine.snapshot import Event, Instance, Link, Schedule, Timer
 from engine.store import links, read, workflow_tables
 from engine.store.outbox import Subscription
@@ -56,14 +57,23 @@ class Engine:
     database fault as a :class:`StorageError`, a calendar that cannot count a date as a
     :class:`DeadlineError` — or ``TypeError`` for an argument of the wrong type (a programming
     error of the caller).
+
+    ``history_key`` (bytes, or text taken as UTF-8; at least 16 bytes) keys the history chain
+    with HMAC-SHA256, and ``checkpoints`` (a JSON-lines file's path, a sink, or a callable) is the
+    append-only log of chain heads kept outside the database; omitted, they come from
+    ``$GONGKAI_HISTORY_KEY_FILE`` (or ``$GONGKAI_HISTORY_KEY``) and ``$GONGKAI_CHECKPOINT_LOG``
+    (``engine.runtime.history`` says what each protects; a bad key raises
+    :class:`InvalidArgument`).
     """
 
     def __init__(self, url: str, clock: TimeSource | None = None,
                  calendar: WorkingCalendar | None = None, registry: Registry | None = None,
                  agency: str = DEFAULT_AGENCY, limits: Limits = DEFAULT_LIMITS,
+                 history_key: bytes | str | None = None, checkpoints: Checkpoints = None,
                  **db_options: Any) -> None:
         self.core = Core(url, clock or SystemClock(), calendar or default_calendar(),
-                         registry or Registry(), agency, limits, **db_options)
+                         registry or Registry(), agency, limits, history_key, checkpoints,
+                         **db_options)
         self._worker: Worker | None = None
 
     @property
@@ -225,13 +235,66 @@ class Engine:
         with self.core.read() as conn:
             return read.history(conn, self.core.load(conn, instance_id))
 
-    def verify_history(self, instance_id: str) -> None:
-        """Raise :class:`HistoryTampered` naming the first event that does not verify."""
+    def verify_history(self, instance_id: str) -> HistoryCheck:
+        """Verify the instance's history; what was checked (keyed or not, checkpointed up to).
+
+        Raises :class:`HistoryTampered` naming the first event that does not verify: an event
+        changed, deleted, swapped or rewritten (against the history key), the instance row
+        changed since its last event, or the history short of, or different from, what the
+        checkpoint log recorded (deleted or truncated); :class:`HistoryKeyMissing` (a
+        ``HistoryTampered``) if its events are keyed with a key this engine lacks."""
         arguments.instance_id(instance_id)
+        index, _ = self.core.history.index()
         with self.core.read() as conn:
             row = self.core.load(conn, instance_id)
-            events = read.history(conn, row)
-        verify_chain(instance_id, events, row.last_hash, row.seq)
+            return self.core.history.verify(conn, row, index.get(instance_id, ()))
+
+    def verify_histories(self) -> Iterator[tuple[str, str, HistoryCheck | HistoryTampered]]:
+        """Verify every instance of the agency as :meth:`verify_history` does: ``(id, workflow,
+        check or refusal)`` in id order. Needs no workflow code (an archive whose package is
+        gone still verifies)."""
+        history = self.core.history
+        index, _ = history.index()
+        query = read.find_query(self.core.agency, None, None, None, None)
+        for row in read.pages(self.core.db, query, 500, {"gongkai_read": True}):
+            try:
+                with self.core.read() as conn:
+                    result: HistoryCheck | HistoryTampered = history.verify(
+                        conn, row, index.get(row.id, ()))
+            except HistoryTampered as exc:
+                result = exc
+            yield row.id, row.workflow, result
+
+    def verify_checkpoints(self) -> list[str]:
+        """Problems of the checkpoint log for this agency, one line each: instances it records
+        that the database no longer has, and lines that are not checkpoints."""
+        index, problems = self.core.history.index()
+        with self.core.read() as conn:
+            return [*self.core.history.orphans(conn, self.core.agency, index), *problems]
+
+    def checkpoint(self) -> tuple[int, list[HistoryTampered]]:
+        """Append the head of every instance of the agency whose history verifies to the
+        checkpoint log (to start a log for an existing database, or after a crash between a
+        commit and its checkpoint); how many were written, and the refusals of the others.
+        Raises :class:`InvalidArgument` if the engine has no checkpoint log."""
+        history = self.core.history
+        if history.sink is None:
+            raise InvalidArgument("checkpoints", "is not configured: no checkpoint log to "
+                                                 "append to")
+        heads, broken = [], []
+        for instance_id, _, result in self.verify_histories():
+            if isinstance(result, HistoryTampered):
+                broken.append(result)
+            else:
+                heads.append(Checkpoint(self.core.agency, instance_id, result.events,
+                                        result.head, self.core.now()).signed(history.key))
+        history.sink.append(heads)
+        return len(heads), broken
+
+    @property
+    def history_status(self) -> str:
+        """One line: whether chains are keyed and where checkpoints go."""
+        return self.core.history.describe()
 
     def available_triggers(self, instance_id: str, actor: Actor | None = None) -> list[str]:
         """Triggers valid in the instance's state (for ``actor``'s roles, if given, less those

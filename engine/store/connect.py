@@ -20,6 +20,7 @@ from engine.store import tables
 from engine.store.dialect import READ_ONLY
 from engine.store.faults import database_url, storage_errors
 from engine.store.tables import SCHEMA_VERSION, meta
+from engine.store.upgrade import add_history_columns
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 __all__ = ["READ_ONLY", "connect", "ensure_tables"]
@@ -74,6 +75,7 @@ def _sqlite_engine(url: str, **kwargs: Any) -> SAEngine:
 
 def _ensure_schema(db: SAEngine) -> None:
     ensure_tables(db, "schema_version", SCHEMA_VERSION, ENGINE_TABLES)
+    add_history_columns(db)
 
 
 ENGINE_TABLES = (tables.meta, tables.definitions, tables.instances, tables.events, tables.outbox,

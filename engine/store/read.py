@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select
 from sqlalchemy.engine import Connection
 
+from engine.audit import ROW_FIELDS
 from engine.clocks.record import ClockRecord
 from engine.errors import NotFound
 from engine.snapshot import Event, Instance, Timer
@@ -56,6 +57,25 @@ def load_instance(conn: Connection, instance_id: str, agency: str | None) -> Sto
     if row is None or (agency is not None and row.agency != agency):
         raise NotFound("instance", instance_id)
     return stored(row)
+
+
+_COVERED = select(*(_I.c[name] for name in ROW_FIELDS)).where(_I.c.id == bindparam("b_id"))
+
+
+def covered_row(conn: Connection, instance_id: str) -> dict[str, Any]:
+    """The instance row's columns the history chain covers (``engine.audit.ROW_FIELDS``), as
+    stored (read for verification only, never on a transition)."""
+    return dict(conn.execute(_COVERED, {"b_id": instance_id}).one()._mapping)
+
+
+def existing_ids(conn: Connection, agency: str, ids: Collection[str]) -> set[str]:
+    """Which of ``ids`` are instances of ``agency``."""
+    found: set[str] = set()
+    wanted = list(ids)
+    for start in range(0, len(wanted), 500):
+        found.update(conn.execute(select(_I.c.id).where(
+            _I.c.agency == agency, _I.c.id.in_(wanted[start:start + 500]))).scalars())
+    return found
 
 
 def history(conn: Connection, row: StoredInstance) -> list[Event]:
@@ -179,5 +199,5 @@ def event_from_row(row: Any) -> Event:
         actor_role=row.actor_role, event_time=utc_dt(row.event_time),  # type: ignore[arg-type]
         recorded_at=utc_dt(row.recorded_at),  # type: ignore[arg-type]
         data=row.data, prev_hash=row.prev_hash, hash=row.hash, workflow=row.workflow,
-        agency=row.agency,
+        agency=row.agency, scheme=row.scheme, row_digest=row.row_digest,
     )

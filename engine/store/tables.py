@@ -29,6 +29,8 @@ BUSINESS_KEY_MAX = 255
 """The longest business key an instance carries."""
 SCHEDULE_NAME_MAX = 128
 """The longest name of a calendar schedule."""
+HISTORY_SCHEME_MAX = 64
+"""The longest name of a history hashing scheme (``engine.audit``)."""
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -98,7 +100,9 @@ class InstanceRow(SQLModel, table=True):
 
 
 class EventRow(SQLModel, table=True):
-    """One recorded transition; ``hash`` covers the event and the previous event's hash.
+    """One recorded transition; ``hash`` covers the event, the previous event's hash and
+    ``row_digest``, the digest of the instance row it wrote, as ``scheme`` says
+    (``engine.audit``; both ``NULL`` on events written before they existed).
 
     ``agency`` and ``workflow`` are copied from the instance so that reports read events by
     workflow, trigger and period from one index, without reading instance by instance.
@@ -126,6 +130,8 @@ class EventRow(SQLModel, table=True):
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     prev_hash: str
     hash: str
+    scheme: str | None = Field(default=None, max_length=HISTORY_SCHEME_MAX)
+    row_digest: str | None = Field(default=None, max_length=64)
 
 
 class OutboxRow(SQLModel, table=True):

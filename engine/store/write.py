@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from engine.audit import digest_of
+from engine.audit import row_digest, scheme_of, seal
 from engine.clocks.deadline import WorkingCalendar
 from engine.clocks.record import ClockRecord
 from engine.clocks.timers import derive
@@ -22,6 +23,7 @@ from engine.definition.model import WorkflowDefinition
 from engine.errors import ConcurrentUpdate
 from engine.snapshot import EventFields
 from engine.store import tables
+from engine.store.checkpoints import heads_of
 from engine.transition.change import Change
 
 _I = tables.instances
@@ -41,17 +43,29 @@ _CANCEL_CLOCKS = _CANCEL_ALL.where(_T.c.clock.in_(bindparam("b_clocks", expandin
 
 def write(conn: Connection, change: Change, now: datetime, definition: WorkflowDefinition,
           cal: WorkingCalendar) -> None:
-    """Persist ``change``; raises :class:`ConcurrentUpdate` if another writer came first."""
+    """Persist ``change``; raises :class:`ConcurrentUpdate` if another writer came first.
+
+    The event is sealed (``engine.audit.seal``) over the row it writes, with the transaction's
+    history key (``engine.store.checkpoints``), and the new head is noted for the checkpoint
+    log."""
+    heads = heads_of(conn)
+    key = heads.key if heads is not None else None
     fields = _event_fields(change, now)
-    digest = digest_of(fields)
-    _write_row(conn, change, now, digest)
+    row = _row(change, now)
+    covered = row_digest(row)
+    scheme = scheme_of(key)
+    digest = seal(fields, covered, scheme, key)
+    _write_row(conn, change, now, dict(row, last_hash=digest))
     conn.execute(_INSERT_EVENT, dict(
-        vars(fields), hash=digest, agency=change.agency, workflow=change.workflow))
+        vars(fields), hash=digest, agency=change.agency, workflow=change.workflow,
+        scheme=scheme, row_digest=covered))
     _queue(conn, change, now)
     if change.closed:
         cancel_timers(conn, change.instance_id, None, now)
     else:
         reschedule(conn, change, definition, cal, now)
+    if heads is not None:
+        heads.note(change.agency, change.instance_id, change.seq, digest, now)
 
 
 def write_new(conn: Connection, change: Change, now: datetime, definition: WorkflowDefinition,
@@ -80,20 +94,23 @@ def _event_fields(change: Change, now: datetime) -> EventFields:
         prev_hash=change.prev_hash)
 
 
-def _write_row(conn: Connection, change: Change, now: datetime, digest: str) -> None:
-    row = dict(state=change.to_state, data=change.data,
-               clocks={n: r.to_json() for n, r in change.clocks.items()},
-               version=change.version, seq=change.seq, last_hash=digest, updated_at=now,
-               closed_at=now if change.closed else None)
+def _row(change: Change, now: datetime) -> dict[str, Any]:
+    """The instance row's covered columns as this transition writes them."""
+    return dict(id=change.instance_id, agency=change.agency, workflow=change.workflow,
+                definition_version=change.definition_version,
+                business_key=change.business_key, state=change.to_state, data=change.data,
+                clocks={n: r.to_json() for n, r in change.clocks.items()},
+                version=change.version, seq=change.seq, updated_at=now,
+                closed_at=now if change.closed else None)
+
+
+def _write_row(conn: Connection, change: Change, now: datetime, row: dict[str, Any]) -> None:
     if change.seq == 1:
-        conn.execute(_INSERT_INSTANCE, dict(
-            row, id=change.instance_id, agency=change.agency, workflow=change.workflow,
-            definition_version=change.definition_version, created_at=now,
-            business_key=change.business_key))
+        conn.execute(_INSERT_INSTANCE, dict(row, created_at=now))
         return
     done = conn.execute(_UPDATE_INSTANCE, {
         "b_id": change.instance_id, "b_expected": change.seq - 1,
-        **{f"b_{k}": v for k, v in row.items()}})
+        **{f"b_{k}": row[k] for k in _ROW}})
     if done.rowcount != 1:
         actual = conn.execute(select(_I.c.version).where(_I.c.id == change.instance_id)).scalar()
         raise ConcurrentUpdate(change.instance_id, change.read_version, actual)

@@ -282,7 +282,10 @@ def test_show_unmasks_personal_data_only_when_asked(db_url: str) -> None:
 def test_verify_counts_intact_histories(db_url: str) -> None:
     start(db_url, today())
     start(db_url, OLD)
-    assert ok("verify", "--db", db_url) == [["2 instance(s) checked, 0 with a broken history"]]
+    assert ok("verify", "--db", db_url) == [
+        ["2 instance(s) checked, 0 with a broken history"],
+        ["history: chains UNKEYED (no history key: set $GONGKAI_HISTORY_KEY_FILE); no "
+         "checkpoint log (set $GONGKAI_CHECKPOINT_LOG); 2 instance(s) with unkeyed events"]]
 
 
 def test_verify_names_each_tampered_instance_and_exits_1(db_url: str) -> None:
@@ -297,7 +300,8 @@ def test_verify_names_each_tampered_instance_and_exits_1(db_url: str) -> None:
     lines = [line.split("\t") for line in result.stdout.splitlines()]
     assert lines[0][:3] == [victim, "disclosure_request", "TAMPERED"]
     assert f"history of instance {victim} is broken at event 2" in lines[0][3]
-    assert lines[1:] == [["2 instance(s) checked, 1 with a broken history"]]
+    assert lines[1] == ["2 instance(s) checked, 1 with a broken history"]
+    assert lines[2][0].startswith("history: chains UNKEYED")
     assert bystander not in result.stdout
 
 

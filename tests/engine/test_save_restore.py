@@ -91,13 +91,14 @@ def run(url: str, fresh_between_steps: bool) -> tuple[list[Any], dict[str, str],
 
 
 def comparable(value: Any, ids: dict[str, str]) -> Any:
-    """Snapshots and rows as plain data, instance ids named, hashes (which cover ids) dropped."""
+    """Snapshots and rows as plain data, instance ids named, hashes and row digests (which cover
+    ids) dropped."""
     names = {v: f"<{k}>" for k, v in ids.items()}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         value = dataclasses.asdict(value)
     if isinstance(value, dict):
         value = {k: comparable(v, ids) for k, v in value.items()
-                 if k not in ("hash", "prev_hash", "last_hash")}
+                 if k not in ("hash", "prev_hash", "last_hash", "row_digest")}
     elif isinstance(value, list | tuple):
         value = [comparable(v, ids) for v in value]
     elif isinstance(value, str) and value in names:
