@@ -310,7 +310,7 @@ class Engine:
         compiled = self.core.definitions.get(row.workflow, row.definition_version)
         if actor is None:
             return compiled.valid_triggers(row.state)
-        return self.core.open_to(compiled.permitted(row.state, actor), instance_id, actor)
+        return self.core.open_to(compiled.permitted(row.state, actor, row.data), instance_id, actor)
 
     def find(self, workflow: str | None = None, state: str | None = None,
              business_key: str | None = None, closed: bool | None = None,

@@ -64,15 +64,18 @@ def nearest_deadline(instance: Instance) -> Deadline | None:
 def worklist(core: Core, actor: Actor, workflow: str | None = None, page: int = 1,
              page_size: int = 50) -> list[WorkItem]:
     """Page ``page`` (from 1) of the actor's worklist, within the core's agency; triggers the
-    actor is barred from by separation of duties are left out, and so is an instance with none
-    left."""
+    actor is barred from by separation of duties, or by a bound role it does not hold there (an
+    applicant sees only its own requests), are left out, and so is an instance with none left."""
     actionable = _actionable(core, actor, workflow)
     with core.read() as conn:
         rows = open_in_states(conn, core.agency, list(actionable))
     items = []
     for row in rows:
-        triggers = core.open_to(actionable[(row.workflow, row.definition_version, row.state)],
-                                row.id, actor)
+        permitted = actionable[(row.workflow, row.definition_version, row.state)]
+        compiled = core.compiled(row)
+        if compiled.bound_roles:
+            permitted = compiled.permitted(row.state, actor, row.data)
+        triggers = core.open_to(permitted, row.id, actor)
         if triggers:
             inst = core.snapshot(row)
             items.append(WorkItem(inst, tuple(triggers), nearest_deadline(inst)))

@@ -141,3 +141,16 @@ def test_a_request_registered_without_the_applicants_id_is_withdrawn_by_the_regi
     assert error.rule == "not the applicant"
     _fire(story, "withdraw", "2025-11-04", REGISTRAR, withdrawal)
     assert story.now.state == "closed"
+
+
+def test_an_applicant_sees_and_may_fire_only_its_own_requests(db_url: str) -> None:
+    """The applicant role is bound to the request's applicant (条例 27: the applicant is the
+    one who asked): another applicant's request is neither in its worklist nor among its
+    available triggers."""
+    mine = story_in(db_url, "registered")
+    own = Actor(mine.now.data["applicant"]["id"], "applicant")
+    stranger = Actor("someone-else", "applicant")
+    assert "withdraw" in mine.engine.available_triggers(mine.id, own)
+    assert "withdraw" not in mine.engine.available_triggers(mine.id, stranger)
+    assert mine.id not in {item.instance.id for item in mine.engine.worklist(stranger)}
+    assert mine.id in {item.instance.id for item in mine.engine.worklist(own)}
