@@ -60,7 +60,7 @@ def check_agency(agency: object) -> None:
     if problem is None and isinstance(agency, str) and agency != agency.strip():
         problem = f"may not begin or end with spaces: {shown(agency)}"
     if problem is not None:
-        raise InvalidArgument("agency", problem)
+        raise InvalidArgument("agency code", problem)
 
 
 def check_business_key(trigger: str, business_key: object) -> None:
