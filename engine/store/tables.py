@@ -157,10 +157,13 @@ class TimerRow(SQLModel, table=True):
     """
 
     __tablename__ = "gongkai_timers"
-    __table_args__ = (Index("ix_timer_status_due", "status", "due_at", "id"),)
+    __table_args__ = (
+        Index("ix_timer_status_due", "status", "due_at", "id"),
+        Index("ix_timer_instance_status_clock", "instance_id", "status", "clock"),
+    )
     id: int | None = Field(default=None, sa_column=Column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True))
-    instance_id: str = Field(foreign_key="gongkai_instances.id", max_length=36, index=True)
+    instance_id: str = Field(foreign_key="gongkai_instances.id", max_length=36)
     agency: str = Field(default=DEFAULT_AGENCY, max_length=AGENCY_MAX_LENGTH)
     workflow: str
     clock: str

@@ -114,11 +114,13 @@ def _queue(conn: Connection, change: Change, now: datetime) -> None:
 
 def reschedule(conn: Connection, change: Change, definition: WorkflowDefinition,
                cal: WorkingCalendar, now: datetime) -> None:
-    """Cancel the pending timers of each changed clock and write the ones it needs now."""
+    """Cancel the pending timers of each changed clock and write the ones it needs now; a
+    starting instance (``seq`` 1) has no timers yet, so nothing is cancelled."""
     changed: Mapping[str, ClockRecord] = change.changed_clocks
     if not changed:
         return
-    cancel_timers(conn, change.instance_id, changed.keys(), now)
+    if change.seq != 1:
+        cancel_timers(conn, change.instance_id, changed.keys(), now)
     rows = [dict(r, instance_id=change.instance_id, agency=change.agency,
                  workflow=change.workflow, state=change.to_state, status="pending", attempts=0)
             for name, rec in changed.items()
