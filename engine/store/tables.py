@@ -17,18 +17,19 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from engine.store.limits import (
+    AGENCY_MAX_LENGTH,
+    BUSINESS_KEY_MAX,
+    DEFAULT_AGENCY,
+    SCHEDULE_NAME_MAX,
+)
 from engine.timesource import utc_dt
+
+__all__ = ["AGENCY_MAX_LENGTH", "BUSINESS_KEY_MAX", "DEFAULT_AGENCY", "SCHEDULE_NAME_MAX",
+           "SCHEMA_VERSION"]
 
 SCHEMA_VERSION = "2"
 """2: agencies (tenancy), indexed event queries, links and calendar schedules."""
-DEFAULT_AGENCY = "default"
-"""The agency (机关) of an engine created without one: a database serving a single agency."""
-AGENCY_MAX_LENGTH = 64
-"""The longest agency code the ``agency`` columns hold (PostgreSQL refuses a longer one)."""
-BUSINESS_KEY_MAX = 255
-"""The longest business key an instance carries."""
-SCHEDULE_NAME_MAX = 128
-"""The longest name of a calendar schedule."""
 
 
 class UTCDateTime(TypeDecorator[datetime]):
