@@ -60,8 +60,8 @@ def _run_old(name: str, pg: str | None, write: bool) -> bool:
     return subprocess.run(command, check=False).returncode == 0
 
 
-def _open(backends: list[str], pg: str | None, sizes: list[int], ops: int, rounds: int
-          ) -> tuple[list[str], bool]:
+def _open(backends: list[str], pg: str | None, sizes: dict[str, list[int]], ops: int,
+          rounds: int) -> tuple[list[str], bool]:
     lines = [
         "Cost against the number of open requests (each with a running clock and two pending "
         f"timers), ms per operation, median of {rounds} interleaved rounds of {ops}; "
@@ -74,7 +74,7 @@ def _open(backends: list[str], pg: str | None, sizes: list[int], ops: int, round
     ok = True
     for backend in backends:
         first: scale.OpenResult | None = None
-        for size in sizes:
+        for size in sizes[backend]:
             with scale.database(backend, pg) as url:
                 result = scale.open_size(backend, url, size, ops, rounds)
             first = first or result
@@ -144,6 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pg", help="also run on this PostgreSQL URL (scratch schemas)")
     parser.add_argument("--sizes", default="1000,10000",
                         help="open requests for the open bench, comma separated")
+    parser.add_argument("--pg-sizes", help="open requests on PostgreSQL (default: --sizes)")
     parser.add_argument("--ops", type=int, default=100, help="operations per timed round")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (median)")
     parser.add_argument("--transitions", type=int, default=1_000, help="for the outbox bench")
@@ -152,7 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     chosen = args.only or [*NEW, *OLD]
     backends = ["sqlite"] + (["postgresql"] if args.pg else [])
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = {"sqlite": [int(s) for s in args.sizes.split(",")],
+             "postgresql": [int(s) for s in (args.pg_sizes or args.sizes).split(",")]}
     ok = True
     parts: list[str] = []
     for name in chosen:
