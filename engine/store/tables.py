@@ -130,10 +130,14 @@ class EventRow(SQLModel, table=True):
 
 
 class OutboxRow(SQLModel, table=True):
-    """A committed event (or an action's message) waiting to be delivered to subscribers."""
+    """A committed event (or an action's message) waiting to be delivered to subscribers.
+
+    ``ix_outbox_due`` lets the retention tidy find the rows past the retention without reading
+    the rows still inside it."""
 
     __tablename__ = "gongkai_outbox"
-    __table_args__ = (Index("ix_outbox_topic_due", "topic", "next_attempt_at"),)
+    __table_args__ = (Index("ix_outbox_topic_due", "topic", "next_attempt_at"),
+                      Index("ix_outbox_due", "next_attempt_at"))
     id: int | None = Field(default=None, sa_column=Column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True))
     instance_id: str = Field(max_length=36)
