@@ -54,8 +54,8 @@ class ClockRecord:
     def to_json(self) -> dict[str, Any]:
         """JSON-ready; ``fixed_due`` is left out while unset, so unit clocks store as before.
 
-        Written out field by field (``dataclasses.asdict`` deep-copies and cost over ten times as much on
-        every clocked transition); the keys keep the fields' order."""
+        Written out field by field (``dataclasses.asdict`` deep-copies, and cost over ten times as
+        much on every clocked transition); the keys keep the fields' order."""
         raw: dict[str, Any] = {
             "length": self.length, "started_on": _iso(self.started_on),
             "pauses": [[p.isoformat(), r.isoformat()] for p, r in self.pauses],
