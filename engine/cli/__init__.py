@@ -51,7 +51,8 @@ class MainGroup(GongkaiGroup):
             _mount_commands(self)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        self.mount_packages()
+        if cmd_name not in self.commands:  # an engine command loads no workflow package
+            self.mount_packages()
         return super().get_command(ctx, cmd_name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:

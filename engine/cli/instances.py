@@ -8,7 +8,7 @@ everything printed unless ``--show-personal-data``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -26,9 +26,10 @@ from engine.cli.options import (
 from engine.cli.render import Shown, deadline_line, nearest_text, shown
 from engine.cli.timeline import deadline_history, event_line, header
 from engine.errors import HistoryKeyMissing, HistoryTampered
-from engine.runtime.engine import Engine
-from engine.runtime.worklist import nearest_deadline
 from engine.snapshot import Instance
+
+if TYPE_CHECKING:
+    from engine.runtime.engine import Engine
 
 
 def _view(engine: Engine, instance: Instance, unmasked: bool) -> Shown:
@@ -56,6 +57,8 @@ def _known_state(engine: Engine, workflow: str, state: str | None) -> str | None
 def list_instances(workflow: str, state: str | None, overdue: bool, db_url: str, agency: str,
                    show_personal: bool) -> None:
     """List the instances of WORKFLOW: id, label, state, most urgent running deadline."""
+    from engine.runtime.worklist import nearest_deadline
+
     engine = open_engine(db_url, agency)
     state = _known_state(engine, known_workflow(engine, workflow), state)
     for inst in engine.find(workflow, state=state):

@@ -13,15 +13,16 @@ from collections.abc import Callable
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from engine.actor import Actor
 from engine.definition.model import WorkflowDefinition
-from engine.runtime.core import check_agency
-from engine.runtime.engine import Engine
-from engine.store.tables import DEFAULT_AGENCY
+from engine.store.limits import DEFAULT_AGENCY
+
+if TYPE_CHECKING:
+    from engine.runtime.engine import Engine
 
 DEFAULT_DB = "sqlite:///gongkai.db"
 db_option = click.option("--db", "db_url", envvar="GONGKAI_DB", default=DEFAULT_DB,
@@ -31,6 +32,8 @@ db_option = click.option("--db", "db_url", envvar="GONGKAI_DB", default=DEFAULT_
 def check_agency_option(ctx: click.Context, param: click.Parameter, value: str | None
                         ) -> str | None:
     """An agency code the engine accepts, refused as a usage error rather than a traceback."""
+    from engine.runtime.core import check_agency
+
     if value is not None:
         try:
             check_agency(value)
@@ -112,6 +115,8 @@ def open_engine(db_url: str, agency: str = DEFAULT_AGENCY, *, create: bool = Fal
     not exist is refused too unless ``create`` (the commands that write a first record): a
     mistyped ``--db`` would otherwise give an empty database and reports of zeros.
     """
+    from engine.runtime.engine import Engine
+
     missing = _missing_sqlite_file(db_url)
     if missing is not None and not create:
         raise click.BadParameter(f"no database at {missing}; check the path (gongkai start and "

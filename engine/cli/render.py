@@ -14,7 +14,6 @@ from typing import Any
 from engine.clocks.deadline import Deadline
 from engine.definition.model import WorkflowDefinition
 from engine.personal import mask_personal, personal_paths
-from engine.runtime.worklist import nearest_deadline
 from engine.snapshot import Instance
 
 
@@ -68,6 +67,8 @@ def due_text(d: Deadline | None) -> str:
 
 def nearest_text(instance: Instance) -> str:
     """The instance's most urgent running deadline as :func:`due_text` prints it."""
+    from engine.runtime.worklist import nearest_deadline
+
     return due_text(nearest_deadline(instance))
 
 

@@ -18,7 +18,7 @@ from engine.cli.options import (
     personal_data_option,
 )
 from engine.cli.render import due_text, one_line, shown, waiting_notes
-from engine.store.tables import DEFAULT_AGENCY
+from engine.store.limits import DEFAULT_AGENCY
 from engine.timesource import SHANGHAI
 
 

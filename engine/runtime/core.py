@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from engine.actor import Actor
@@ -29,7 +29,7 @@ from engine.store.checkpoints import track_savepoints
 from engine.store.connect import connect
 from engine.store.definitions import DefinitionStore
 from engine.store.dialect import READ_ONLY, Dialect, dialect_of
-from engine.store.outbox import Outbox
+from engine.store.outbox import DEFAULT_RETENTION, Outbox, check_retention
 from engine.store.port import StorePort
 from engine.store.read import load_instance, view
 from engine.store.tables import AGENCY_MAX_LENGTH, BUSINESS_KEY_MAX
@@ -81,8 +81,10 @@ class Core:
     def __init__(self, url: str, clock: TimeSource, calendar: WorkingCalendar,
                  registry: Registry, agency: str, limits: Limits = DEFAULT_LIMITS,
                  history_key: bytes | str | None = None, checkpoints: Checkpoints = None,
+                 outbox_retention: timedelta | None = DEFAULT_RETENTION,
                  **db_options: Any) -> None:
         check_agency(agency)
+        check_retention(outbox_retention)
         self.limits = limits
         self.history = History(history_key, checkpoints)
         self.url = url
@@ -94,7 +96,7 @@ class Core:
         self.dialect: Dialect = dialect_of(self.db)
         track_savepoints(self.db)
         self.definitions = DefinitionStore(self.db, registry, clock)
-        self.outbox = Outbox(self.db)
+        self.outbox = Outbox(self.db, outbox_retention)
         self.tables = TableRegistry()
         self.wake: Callable[[], None] | None = None
 
@@ -170,14 +172,16 @@ class Core:
     def after_commit(self, now: datetime) -> None:
         """Work after a commit: it never raises, since the transition has already happened.
 
-        With a worker running, the worker delivers events on its own thread; without one they
-        are delivered here, in the caller's thread.
+        With a worker running, the worker delivers events (and tidies the outbox) on its own
+        thread; without one they are delivered here, in the caller's thread.
         """
         try:
             if self.wake is not None:
                 self.wake()
-            elif self.outbox.active:
+                return
+            if self.outbox.active:
                 self.outbox.deliver(now)
+            self.outbox.tidy(now)
         except Exception:  # delivery is retried from the outbox on the next round
             log.exception("delivering committed events failed; they stay in the outbox")
 

@@ -1,7 +1,10 @@
 """Firing due timers (and calendar schedules, ``engine.runtime.schedules``) through the ordinary
 transition path, exactly once; and simulated time.
 
-Each timer is claimed and fired in one transaction (``engine.store.claims``). A timer whose clock or
+Due timers are claimed (``engine.store.claims``) and fired in batches of up to :data:`BATCH` per
+transaction, each timer in a savepoint of its own, so one timer's failure rolls back only its own
+transition and never blocks the others; a batch commits (and syncs to disk) once. A timer whose
+clock or
 instance moved on is cancelled, never fired. A timer whose transition fails is retried with
 back-off and, after :data:`MAX_ATTEMPTS`, parked as ``failed`` with its error. :func:`run_until`
 walks a manual clock through every due time (timers and schedules) in order, for tests and
@@ -25,7 +28,7 @@ from engine.runtime.core import Core
 from engine.runtime.recompute import moved, recompute_instance
 from engine.runtime.retry import BASE_BACKOFF, MAX_ATTEMPTS, retry_at
 from engine.runtime.schedules import fire_next_schedule
-from engine.store.claims import claim_due_timer
+from engine.store.claims import claim_due_timers
 from engine.store.read import next_timer_due
 from engine.store.schedules import next_schedule_due
 from engine.store.write import settle_timer, timer_failed, write
@@ -33,7 +36,10 @@ from engine.timesource import local_date
 from engine.transition.decide import decide_fire, decide_mark
 
 log = logging.getLogger("gongkai.timers")
-__all__ = ["BASE_BACKOFF", "MAX_ATTEMPTS", "next_due", "run_due_timers", "run_until"]
+__all__ = ["BASE_BACKOFF", "BATCH", "MAX_ATTEMPTS", "next_due", "run_due_timers", "run_until"]
+BATCH = 50
+"""Timers fired per transaction: one commit for many timers, and a batch short enough that the
+instances it holds are released soon."""
 
 
 def run_due_timers(core: Core, limit: int | None = None, all_agencies: bool = False) -> int:
@@ -43,7 +49,8 @@ def run_due_timers(core: Core, limit: int | None = None, all_agencies: bool = Fa
     fired = 0
     agency = None if all_agencies else core.agency
     while limit is None or fired < limit:
-        outcome = _fire_next(core, core.now(), agency)
+        size = BATCH if limit is None else min(BATCH, limit - fired)
+        outcome = _fire_batch(core, core.now(), agency, size)
         if outcome is None:
             outcome = fire_next_schedule(core, core.now(), agency)
         if outcome is None:
@@ -54,22 +61,29 @@ def run_due_timers(core: Core, limit: int | None = None, all_agencies: bool = Fa
     return fired
 
 
-def _fire_next(core: Core, now: datetime, agency: str | None) -> int | None:
-    """Claim and settle one due timer: 1 if it fired, 0 if cancelled or failed, None if none."""
+def _fire_batch(core: Core, now: datetime, agency: str | None, size: int) -> int | None:
+    """Claim and settle up to ``size`` due timers in one transaction: how many fired (not
+    cancelled or failed), None if none was due."""
     with core.begin() as conn:
-        timer = claim_due_timer(conn, core.dialect, now, agency)
-        if timer is None:
+        timers = claim_due_timers(conn, core.dialect, now, agency, size)
+        if not timers:
             return None
-        savepoint = conn.begin_nested()
-        try:
-            status = _fire(conn, core, timer, now)
-        except Exception as exc:  # any failure is recorded on the timer, never lost
-            savepoint.rollback()
-            _record_failure(conn, timer, exc, now)
-            return 0
-        savepoint.commit()
-        settle_timer(conn, timer.id, status, now)
-        return 1 if status == "fired" else 0
+        return sum(_fire_next(conn, core, timer, now) for timer in timers)
+
+
+def _fire_next(conn: Any, core: Core, timer: Any, now: datetime) -> int:
+    """Fire one claimed timer in a savepoint: 1 if it fired, 0 if cancelled or failed (the
+    failure recorded on the timer)."""
+    savepoint = conn.begin_nested()
+    try:
+        status = _fire(conn, core, timer, now)
+    except Exception as exc:  # any failure is recorded on the timer, never lost
+        savepoint.rollback()
+        _record_failure(conn, timer, exc, now)
+        return 0
+    savepoint.commit()
+    settle_timer(conn, timer.id, status, now)
+    return 1 if status == "fired" else 0
 
 
 def _fire(conn: Any, core: Core, timer: Any, now: datetime) -> str:

@@ -9,7 +9,7 @@ the durable timers of statutory clocks. Every method delegates to the runtime's 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from engine.actor import Actor
@@ -26,7 +26,7 @@ from engine.runtime.faults import translating
 from engine.runtime.history import Checkpoints
 from engine.snapshot import Event, Instance, Link, Schedule, Timer
 from engine.store import links, read, workflow_tables
-from engine.store.outbox import Subscription
+from engine.store.outbox import DEFAULT_RETENTION, Subscription
 from engine.store.tables import DEFAULT_AGENCY
 from engine.store.write import write
 from engine.text import text_problem
@@ -64,16 +64,22 @@ class Engine:
     ``$GONGKAI_HISTORY_KEY_FILE`` (or ``$GONGKAI_HISTORY_KEY``) and ``$GONGKAI_CHECKPOINT_LOG``
     (``engine.runtime.history`` says what each protects; a bad key raises
     :class:`InvalidArgument`).
+
+    ``outbox_retention`` is how long an outbox row that no subscription of this engine wants
+    waits for another process to take it before it is deleted (``timedelta(0)``: at once, for a
+    process that is the only one subscribing; ``None``: kept until delivered); delivered rows are
+    deleted at once. A negative retention raises :class:`InvalidArgument`.
     """
 
     def __init__(self, url: str, clock: TimeSource | None = None,
                  calendar: WorkingCalendar | None = None, registry: Registry | None = None,
                  agency: str = DEFAULT_AGENCY, limits: Limits = DEFAULT_LIMITS,
                  history_key: bytes | str | None = None, checkpoints: Checkpoints = None,
+                 outbox_retention: timedelta | None = DEFAULT_RETENTION,
                  **db_options: Any) -> None:
         self.core = Core(url, clock or SystemClock(), calendar or default_calendar(),
                          registry or Registry(), agency, limits, history_key, checkpoints,
-                         **db_options)
+                         outbox_retention, **db_options)
         self._worker: Worker | None = None
 
     @property

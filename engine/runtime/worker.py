@@ -79,6 +79,7 @@ class Worker:
         try:
             self.fired += run_due_timers(self.core, all_agencies=self.all_agencies)
             self.core.outbox.deliver(self.core.now())
+            self.core.outbox.tidy(self.core.now())
             due = next_due(self.core, self.all_agencies)
         except Exception:  # the worker keeps running; the timer rows keep the failure
             log.exception("worker round failed")

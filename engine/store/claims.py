@@ -21,23 +21,43 @@ from engine.store.schedules import PENDING, StoredSchedule, stored_schedule
 _T, _I, _S = tables.timers, tables.instances, tables.schedules
 
 
+def _due_timers(now: datetime, agency: str | None) -> Any:
+    stmt = (select(_T).where(_T.c.status == "pending", _T.c.due_at <= now)
+            .order_by(_T.c.due_at, _T.c.id))
+    return stmt if agency is None else stmt.where(_T.c.agency == agency)
+
+
 def claim_due_timer(conn: Connection, dialect: Dialect, now: datetime, agency: str | None
                     ) -> Any:
     """The earliest pending timer due by ``now`` (of one agency unless ``None``), claimed."""
-    stmt = (select(_T).where(_T.c.status == "pending", _T.c.due_at <= now)
-            .order_by(_T.c.due_at, _T.c.id).limit(1))
-    if agency is not None:
-        stmt = stmt.where(_T.c.agency == agency)
+    batch = claim_due_timers(conn, dialect, now, agency, 1)
+    return batch[0] if batch else None
+
+
+def claim_due_timers(conn: Connection, dialect: Dialect, now: datetime, agency: str | None,
+                     limit: int) -> list[Any]:
+    """Up to ``limit`` pending timers due by ``now`` (of one agency unless ``None``), earliest
+    first, claimed with their instances: on PostgreSQL a timer whose instance another worker
+    holds is passed over (it stays pending for a later round)."""
+    stmt = _due_timers(now, agency)
     if not dialect.skip_locked:
-        return conn.execute(stmt).first()
+        return list(conn.execute(stmt.limit(limit)).all())
+    claimed: list[Any] = []
     passed: list[int] = []
-    while True:
+    while len(claimed) < limit:
+        wanted = limit - len(claimed)
         query = stmt.where(_T.c.id.not_in(passed)) if passed else stmt
-        timer = dialect.claim(conn, query)
-        if timer is None or dialect.claim(conn, select(_I.c.id).where(
-                _I.c.id == timer.instance_id)):
-            return timer
-        passed.append(timer.id)
+        rows = conn.execute(query.limit(wanted).with_for_update(skip_locked=True)).all()
+        if not rows:
+            break
+        held = set(conn.execute(select(_I.c.id).where(
+            _I.c.id.in_({r.instance_id for r in rows})).with_for_update(skip_locked=True))
+            .scalars())
+        claimed += [r for r in rows if r.instance_id in held]
+        passed += [r.id for r in rows]
+        if len(rows) < wanted:
+            break
+    return claimed
 
 
 def claim_due_schedule(conn: Connection, dialect: Dialect, now: datetime, agency: str | None

@@ -87,7 +87,9 @@ def ensure_tables(db: SAEngine, key: str, version: str, wanted: Any) -> None:
 
     The engine's own tables are recorded as ``schema_version``; a workflow package's tables under
     its own key, so each package versions its tables apart. Raises :class:`SchemaMismatch`
-    before creating anything, and creates the tables and the record in one transaction.
+    before creating anything, and creates the tables and the record in one transaction. An index
+    added to a table after its database was made is created too (``create_all`` skips the
+    indexes of a table that exists), so an older database gets e.g. the timer-cancel index.
     """
     with db.begin() as conn:
         meta.create(conn, checkfirst=True)
@@ -95,5 +97,8 @@ def ensure_tables(db: SAEngine, key: str, version: str, wanted: Any) -> None:
         if found is not None and found != version:
             raise SchemaMismatch(found, version, key)
         SQLModel.metadata.create_all(conn, tables=list(wanted))
+        for table in wanted:
+            for index in table.indexes:
+                index.create(conn, checkfirst=True)
         if found is None:
             conn.execute(insert(meta).values(key=key, value=version))

@@ -9,6 +9,11 @@ A process takes only the rows of the topics and workflows it subscribes to; rows
 wants stay for other processes. Processes subscribed to the same topic and workflow share the
 rows like workers share a queue: each row is delivered at least once, to at least one of them
 (durable per-consumer subscriptions are future work).
+
+Retention keeps the table bounded: a delivered row is deleted at once, and a row no subscription
+of this process wants is deleted once it is older than the retention (:meth:`Outbox.tidy`), the
+time other processes have to take it. A row a live subscription here wants is never deleted
+undelivered, however often its subscriber fails.
 """
 
 from __future__ import annotations
@@ -23,12 +28,26 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, delete, or_, select, true, update
 from sqlalchemy import Engine as SAEngine
 
+from engine.errors import InvalidArgument
 from engine.store import tables as storage
 from engine.store.dialect import READ_ONLY
 
 log = logging.getLogger("gongkai.outbox")
 Subscriber = Callable[[dict[str, Any]], None]
 MAX_BACKOFF = timedelta(minutes=30)
+DEFAULT_RETENTION = timedelta(hours=1)
+"""How long a row no subscription of this process wants waits for another process to take it."""
+TIDY_INTERVAL = timedelta(seconds=10)
+TIDY_CALLS = 100
+"""The outbox is tidied at most every :data:`TIDY_INTERVAL` of engine time or every
+:data:`TIDY_CALLS` commits, whichever comes first: one delete per commit would double the
+commits."""
+
+
+def check_retention(retention: timedelta | None) -> None:
+    """Refuse a negative retention (:class:`InvalidArgument`)."""
+    if retention is not None and retention < timedelta(0):
+        raise InvalidArgument("outbox_retention", "may not be negative")
 
 
 @dataclass(frozen=True)
@@ -50,11 +69,18 @@ class Subscription:
 class Outbox:
     """This process's subscriptions and the delivery loop over pending outbox rows."""
 
-    def __init__(self, db: SAEngine) -> None:
+    def __init__(self, db: SAEngine, retention: timedelta | None = DEFAULT_RETENTION) -> None:
+        """``retention``: how long a row no subscription here wants is kept (``timedelta(0)``:
+        removed at the next tidy; ``None``: kept until some process delivers it). A negative
+        retention raises :class:`InvalidArgument`."""
+        check_retention(retention)
         self._db = db
+        self.retention = retention
         self._subs: list[Subscription] = []
         self._lock = threading.RLock()
         self._local = threading.local()
+        self._tidied_at: datetime | None = None
+        self._since_tidy = 0
 
     def subscribe(self, callback: Subscriber, workflow: str | None = None,
                   triggers: Collection[str] | None = None,
@@ -107,6 +133,22 @@ class Outbox:
                                      .values(attempts=row.attempts + 1, last_error=error,
                                              next_attempt_at=now + backoff))
         return len(done)
+
+    def tidy(self, now: datetime, force: bool = False) -> int:
+        """Delete rows no subscription here wants that are older than the retention, if a tidy
+        is due (or ``force``); returns how many were deleted."""
+        self._since_tidy += 1
+        last = self._tidied_at
+        due = last is None or now - last >= TIDY_INTERVAL or self._since_tidy >= TIDY_CALLS
+        if self.retention is None or not (due or force):
+            return 0
+        self._tidied_at, self._since_tidy = now, 0
+        o = storage.outbox
+        with self._lock:
+            stale = o.c.next_attempt_at <= now - self.retention
+            where = and_(stale, ~self._wanted()) if self._subs else stale
+            with self._db.begin() as conn:
+                return int(conn.execute(delete(o).where(where)).rowcount or 0)
 
     def _wanted(self) -> ColumnElement[bool]:
         """Rows some subscription of this process takes (by topic, workflow and trigger)."""

@@ -17,7 +17,7 @@ from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.engine import Connection
 
 from engine.actor import Actor
@@ -29,6 +29,12 @@ from engine.store.dialect import Dialect
 from engine.store.read import last_event, load_instance, triggers_fired_by, view
 from engine.store.workflow_tables import TableRegistry, TransactionTables
 from engine.text import text_problem
+
+_C = tables.counters
+_ADVANCE = (update(_C).where(_C.c.agency == bindparam("b_agency"), _C.c.name == bindparam("b_name"))
+            .values(value=_C.c.value + 1).returning(_C.c.value))
+_CREATE_COUNTER: dict[str, Any] = {}
+"""Statements built once (per back end for the upsert), run with bound values."""
 
 
 class Starter(Protocol):
@@ -55,12 +61,13 @@ class StorePort:
 
     def next_sequence(self, name: str) -> int:
         """Advance the agency's counter ``name``; its first use creates it without racing."""
-        c = tables.counters
-        self.conn.execute(self.dialect.insert_ignore(
-            c, ["agency", "name"], dict(agency=self.agency, name=name, value=0)))
-        value = self.conn.execute(update(c).where(c.c.agency == self.agency, c.c.name == name)
-                                  .values(value=c.c.value + 1).returning(c.c.value)).scalar_one()
-        return int(value)
+        create = _CREATE_COUNTER.get(self.dialect.name)
+        if create is None:
+            create = _CREATE_COUNTER[self.dialect.name] = self.dialect.insert_ignoring(
+                _C, ["agency", "name"])
+        self.conn.execute(create, dict(agency=self.agency, name=name, value=0))
+        value = self.conn.execute(_ADVANCE, {"b_agency": self.agency, "b_name": name})
+        return int(value.scalar_one())
 
     def actor_of(self, instance_id: str, trigger: str) -> Actor | None:
         event = last_event(self.conn, instance_id, trigger)

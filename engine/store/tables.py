@@ -17,18 +17,19 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from engine.store.limits import (
+    AGENCY_MAX_LENGTH,
+    BUSINESS_KEY_MAX,
+    DEFAULT_AGENCY,
+    SCHEDULE_NAME_MAX,
+)
 from engine.timesource import utc_dt
+
+__all__ = ["AGENCY_MAX_LENGTH", "BUSINESS_KEY_MAX", "DEFAULT_AGENCY", "SCHEDULE_NAME_MAX",
+           "SCHEMA_VERSION"]
 
 SCHEMA_VERSION = "2"
 """2: agencies (tenancy), indexed event queries, links and calendar schedules."""
-DEFAULT_AGENCY = "default"
-"""The agency (机关) of an engine created without one: a database serving a single agency."""
-AGENCY_MAX_LENGTH = 64
-"""The longest agency code the ``agency`` columns hold (PostgreSQL refuses a longer one)."""
-BUSINESS_KEY_MAX = 255
-"""The longest business key an instance carries."""
-SCHEDULE_NAME_MAX = 128
-"""The longest name of a calendar schedule."""
 HISTORY_SCHEME_MAX = 64
 """The longest name of a history hashing scheme (``engine.audit``)."""
 
@@ -135,10 +136,14 @@ class EventRow(SQLModel, table=True):
 
 
 class OutboxRow(SQLModel, table=True):
-    """A committed event (or an action's message) waiting to be delivered to subscribers."""
+    """A committed event (or an action's message) waiting to be delivered to subscribers.
+
+    ``ix_outbox_due`` lets the retention tidy find the rows past the retention without reading
+    the rows still inside it."""
 
     __tablename__ = "gongkai_outbox"
-    __table_args__ = (Index("ix_outbox_topic_due", "topic", "next_attempt_at"),)
+    __table_args__ = (Index("ix_outbox_topic_due", "topic", "next_attempt_at"),
+                      Index("ix_outbox_due", "next_attempt_at"))
     id: int | None = Field(default=None, sa_column=Column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True))
     instance_id: str = Field(max_length=36)
@@ -163,10 +168,13 @@ class TimerRow(SQLModel, table=True):
     """
 
     __tablename__ = "gongkai_timers"
-    __table_args__ = (Index("ix_timer_status_due", "status", "due_at", "id"),)
+    __table_args__ = (
+        Index("ix_timer_status_due", "status", "due_at", "id"),
+        Index("ix_timer_instance_status_clock", "instance_id", "status", "clock"),
+    )
     id: int | None = Field(default=None, sa_column=Column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True))
-    instance_id: str = Field(foreign_key="gongkai_instances.id", max_length=36, index=True)
+    instance_id: str = Field(foreign_key="gongkai_instances.id", max_length=36)
     agency: str = Field(default=DEFAULT_AGENCY, max_length=AGENCY_MAX_LENGTH)
     workflow: str
     clock: str

@@ -131,11 +131,13 @@ def _queue(conn: Connection, change: Change, now: datetime) -> None:
 
 def reschedule(conn: Connection, change: Change, definition: WorkflowDefinition,
                cal: WorkingCalendar, now: datetime) -> None:
-    """Cancel the pending timers of each changed clock and write the ones it needs now."""
+    """Cancel the pending timers of each changed clock and write the ones it needs now; a
+    starting instance (``seq`` 1) has no timers yet, so nothing is cancelled."""
     changed: Mapping[str, ClockRecord] = change.changed_clocks
     if not changed:
         return
-    cancel_timers(conn, change.instance_id, changed.keys(), now)
+    if change.seq != 1:
+        cancel_timers(conn, change.instance_id, changed.keys(), now)
     rows = [dict(r, instance_id=change.instance_id, agency=change.agency,
                  workflow=change.workflow, state=change.to_state, status="pending", attempts=0)
             for name, rec in changed.items()
@@ -154,16 +156,20 @@ def cancel_timers(conn: Connection, instance_id: str, clocks: Iterable[str] | No
                                       "b_clocks": list(clocks)})
 
 
+_SETTLE = (update(_T).where(_T.c.id == bindparam("b_id"))
+           .values(status=bindparam("b_status"), fired_at=bindparam("b_now")))
+_FAILED = (update(_T).where(_T.c.id == bindparam("b_id"))
+           .values(attempts=bindparam("b_attempts"), last_error=bindparam("b_error"),
+                   status=bindparam("b_status"), due_at=bindparam("b_due")))
+
+
 def settle_timer(conn: Connection, timer_id: int, status: str, now: datetime) -> None:
     """Mark a claimed timer fired or cancelled."""
-    t = tables.timers
-    conn.execute(update(t).where(t.c.id == timer_id).values(status=status, fired_at=now))
+    conn.execute(_SETTLE, {"b_id": timer_id, "b_status": status, "b_now": now})
 
 
 def timer_failed(conn: Connection, timer_id: int, attempts: int, error: str, failed: bool,
                  due_at: datetime) -> None:
     """Record a failed attempt: pending again at ``due_at``, or parked as ``failed``."""
-    t = tables.timers
-    conn.execute(update(t).where(t.c.id == timer_id).values(
-        attempts=attempts, last_error=error, status="failed" if failed else "pending",
-        due_at=due_at))
+    conn.execute(_FAILED, {"b_id": timer_id, "b_attempts": attempts, "b_error": error,
+                           "b_status": "failed" if failed else "pending", "b_due": due_at})

@@ -13,18 +13,25 @@ from __future__ import annotations
 import importlib
 from datetime import datetime
 from importlib.util import find_spec
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from engine.runtime.engine import Engine
-from engine.store.schemas import postgres_schema
 from engine.testing.clock import ManualClock
-from engine.testing.guards import guard_context
-from engine.testing.story import Story
-from engine.testing.tables import dump, unchanged
-from engine.testing.temp import temp_engine
 from engine.timesource import beijing_aware
 
+if TYPE_CHECKING:
+    from engine.runtime.engine import Engine
+    from engine.store.schemas import postgres_schema
+    from engine.testing.guards import guard_context
+    from engine.testing.story import Story
+    from engine.testing.tables import dump, unchanged
+    from engine.testing.temp import temp_engine
+
 _LAZY = {
+    "engine.store.schemas": ("postgres_schema",),
+    "engine.testing.guards": ("guard_context",),
+    "engine.testing.story": ("Story",),
+    "engine.testing.tables": ("dump", "unchanged"),
+    "engine.testing.temp": ("temp_engine",),
     "engine.testing.invariants": (
         "BUILTIN_INVARIANTS", "Invariant", "check_all", "closed_accepts_nothing",
         "deadlines_on_working_days", "history_verifies_and_replays",

@@ -14,10 +14,10 @@ from unittest import mock
 
 from engine.definition.model import WorkflowDefinition
 from engine.definition.validate import validate
-from engine.testing.invariants import Invariant
 from engine.transition.registry import Registry
 
 if TYPE_CHECKING:
+    from engine.testing.invariants import Invariant
     from engine.testing.machine import EngineFactory, Example
 
 __all__ = ["Exploration", "explore"]
