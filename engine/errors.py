@@ -253,7 +253,8 @@ class ScheduleError(WorkflowError, ValueError):
         self.problems = tuple(problems)
         count = len(self.problems)
         lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"schedule {spec!r}: {count} problem{'s' if count != 1 else ''}:\n{lines}")
+        super().__init__(
+            f"schedule {shown(spec)}: {count} problem{'s' if count != 1 else ''}:\n{lines}")
 
 
 class InvalidArgument(WorkflowError, ValueError):

@@ -27,6 +27,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal, Protocol, cast, get_args
 
 from engine.errors import ScheduleError
+from engine.text import shown
 from engine.timesource import SHANGHAI, beijing_moment
 
 ScheduleKind = Literal["nth_working_day", "every_working_day"]
@@ -226,7 +227,7 @@ class ScheduleSpec:
 
 
 def _unknown_key_problems(raw: Mapping[object, object]) -> list[str]:
-    unknown = sorted(repr(key) for key in raw if key not in _KEYS)
+    unknown = sorted(shown(key) for key in raw if key not in _KEYS)
     if not unknown:
         return []
     return [f"unknown keys {', '.join(unknown)} (allowed: {', '.join(sorted(_KEYS))})"]
@@ -240,25 +241,25 @@ def _coerce_n(value: object, problems: list[str]) -> int | None:
     """``value`` if it is an int, else None with a problem noted."""
     if _is_int(value):
         return cast(int, value)
-    problems.append(f"n must be an integer, got {value!r}")
+    problems.append(f"n must be an integer, got {shown(value)}")
     return None
 
 
 def _coerce_months(value: object, problems: list[str]) -> tuple[int, ...] | None:
     """The int items of a list/tuple of months; non-ints and non-lists are noted as problems."""
     if not isinstance(value, list | tuple):
-        problems.append(f"months must be a list of month numbers 1-12, got {value!r}")
+        problems.append(f"months must be a list of month numbers 1-12, got {shown(value)}")
         return None
     not_ints = [item for item in value if not _is_int(item)]
     if not_ints:
-        problems.append(f"months must be integers 1-12, got {', '.join(map(repr, not_ints))}")
+        problems.append(f"months must be integers 1-12, got {', '.join(map(shown, not_ints[:5]))}")
     return tuple(item for item in value if _is_int(item))
 
 
 def _coerce_at(value: object, problems: list[str]) -> time | None:
     if isinstance(value, time):
         return value
-    problems.append(f"at must be a datetime.time, got {value!r}")
+    problems.append(f"at must be a datetime.time, got {shown(value)}")
     return None
 
 
@@ -266,7 +267,7 @@ def _parse_at(value: object, problems: list[str]) -> time | None:
     """An "HH:MM" string (24-hour, 00:00-23:59) as a time, else None with a problem noted."""
     match = _AT_PATTERN.fullmatch(value) if isinstance(value, str) else None
     if match is None:
-        problems.append(f"at must be a time of day 'HH:MM' (00:00-23:59), got {value!r}")
+        problems.append(f"at must be a time of day 'HH:MM' (00:00-23:59), got {shown(value)}")
         return None
     return time(int(match.group(1)), int(match.group(2)))
 
@@ -282,7 +283,7 @@ def _field_problems(
     """Every problem with already type-checked fields (None = type already reported)."""
     problems: list[str] = []
     if kind_given and kind not in _KINDS:
-        problems.append(f"unknown kind {kind!r} (one of: {', '.join(_KINDS)})")
+        problems.append(f"unknown kind {shown(kind)} (one of: {', '.join(_KINDS)})")
     every = kind == "every_working_day"
     if n is not None:
         problems += _n_problems(n, every)

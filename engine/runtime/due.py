@@ -44,18 +44,21 @@ instances it holds are released soon."""
 
 def run_due_timers(core: Core, limit: int | None = None, all_agencies: bool = False) -> int:
     """Fire every timer and calendar schedule due now (of the core's agency, or of every agency);
-    how many fired (a schedule's occurrence counts once). Timers go first: a schedule's start
-    may write timers that are due at once."""
+    how many fired (a schedule's occurrence counts once). Each round fires a batch of timers,
+    then one due schedule occurrence, so a steady stream of due timers never holds schedules
+    back (and timers a schedule's start writes are due at the next round)."""
     fired = 0
     agency = None if all_agencies else core.agency
     while limit is None or fired < limit:
         size = BATCH if limit is None else min(BATCH, limit - fired)
-        outcome = _fire_batch(core, core.now(), agency, size)
-        if outcome is None:
-            outcome = fire_next_schedule(core, core.now(), agency)
-        if outcome is None:
+        timers = _fire_batch(core, core.now(), agency, size)
+        fired += timers or 0
+        schedule = None
+        if limit is None or fired < limit:
+            schedule = fire_next_schedule(core, core.now(), agency)
+            fired += schedule or 0
+        if timers is None and schedule is None:
             break
-        fired += outcome
     if fired:
         core.after_commit(core.now())
     return fired

@@ -519,12 +519,11 @@ class Engine:
 
 
 def _check_filters(what: str, page_size: object, **names: object) -> None:
-    """Refuse filters that are not names the tables could hold, and page sizes below 1."""
+    """Refuse filters that are not names the tables could hold (:class:`InvalidData`), and page
+    sizes that are not whole numbers (``TypeError``) from 1 (:class:`InvalidArgument`)."""
+    arguments.whole("page_size", page_size, 1, arguments.MAX_PAGE_SIZE)
     errors = [{"field": field, "message": problem} for field, value in names.items()
               if value is not None and (problem := text_problem(value)) is not None]
-    if not isinstance(page_size, int) or isinstance(page_size, bool) or page_size < 1:
-        errors.append({"field": "page_size", "message": f"must be a whole number from 1, not "
-                                                        f"{page_size!r}"})
     if errors:
         raise InvalidData(what, errors)
 

@@ -9,7 +9,14 @@ from typing import Any
 
 import pytest
 
-from engine import DefinitionError, Engine, InvalidData, Registry, TransitionContext
+from engine import (
+    DefinitionError,
+    Engine,
+    InvalidArgument,
+    InvalidData,
+    Registry,
+    TransitionContext,
+)
 from engine.testing import ManualClock, unchanged
 from tests.engine import sample
 from tests.engine.helpers import CLERK, START, WeekdayCalendar, make_engine
@@ -50,11 +57,22 @@ def test_an_agency_code_that_cannot_be_stored_is_refused(db_url: str, agency: An
 
 
 @pytest.mark.parametrize("filters", [{"business_key": "a\x00"}, {"workflow": ""},
-                                     {"state": "x\n"}, {"page_size": 0}, {"page_size": -1}])
+                                     {"state": "x\n"}])
 def test_find_refuses_filters_it_could_never_match(db_url: str, filters: dict[str, Any]) -> None:
     engine = make_engine(db_url)
     with pytest.raises(InvalidData):
         engine.find(**filters)
+
+
+@pytest.mark.parametrize(("page_size", "error"), [(0, InvalidArgument), (-1, InvalidArgument),
+                                                  ("10", TypeError), (True, TypeError)])
+def test_a_page_size_is_a_whole_number_from_1(db_url: str, page_size: Any,
+                                              error: type[Exception]) -> None:
+    engine = make_engine(db_url)
+    with pytest.raises(error, match="page_size"):
+        engine.find(page_size=page_size)
+    with pytest.raises(error, match="page_size"):
+        engine.events(page_size=page_size)
 
 
 def test_events_take_one_trigger_by_name_and_refuse_odd_filters(db_url: str) -> None:
@@ -62,8 +80,7 @@ def test_events_take_one_trigger_by_name_and_refuse_odd_filters(db_url: str) -> 
     inst = engine.start("purchase", CLERK, ITEM)
     engine.fire(inst.id, "submit", CLERK)
     assert [e.trigger for e in engine.events(triggers="submit")] == ["submit"]
-    for bad in ({"triggers": ["a\x00"]}, {"since": date(2025, 3, 3)}, {"until": "2025-03-04"},
-                {"page_size": 0}):
+    for bad in ({"triggers": ["a\x00"]}, {"since": date(2025, 3, 3)}, {"until": "2025-03-04"}):
         with pytest.raises(InvalidData):
             engine.events(**bad)
     assert [e.trigger for e in engine.events(since=datetime(2025, 3, 3))] == ["create", "submit"]

@@ -729,3 +729,20 @@ def test_advance_walks_through_timers_and_schedules_in_order(db_url: str) -> Non
     assert engine.advance(datetime(2024, 12, 2, 9) + timedelta(days=400)) == 2
     assert [k for k, _ in started(engine)] == ["december-review:2024-12-02",
                                                "december-review:2025-12-01"]
+
+
+def test_a_stream_of_due_timers_does_not_hold_a_due_schedule_back(db_url: str) -> None:
+    """Each round fires a batch of timers and then a due schedule occurrence: with more timers
+    due than one batch, the schedule's occurrence still fires in the first round."""
+    from tests.engine.timer_defs import burst, start_due_bursts
+
+    clock = ManualClock(datetime(2024, 12, 2, 8))  # a Monday, Beijing
+    engine = review_engine(db_url, clock)
+    engine.register(burst())
+    engine.schedule("daily", ScheduleSpec.every_working_day(at(9)), "review")
+    clock.set(datetime(2024, 12, 2, 10))
+    start_due_bursts(engine, 30)
+    assert len(engine.timers(status="pending")) > due.BATCH
+    fired = engine.run_due_timers(limit=due.BATCH + 10)
+    assert fired == due.BATCH + 10
+    assert started(engine) == [("daily:2024-12-02", "2024-12-02")]
