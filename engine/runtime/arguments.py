@@ -15,7 +15,7 @@ from engine.errors import InvalidArgument, NotFound
 from engine.limits import INSTANCE_ID_MAX
 from engine.text import text_problem
 
-MAX_RETRIES = 100
+MAX_RETRIES = 10_000
 MAX_PAGE_SIZE = 10_000
 
 

@@ -34,7 +34,7 @@ SQLITE_FAULTS: tuple[tuple[str, type[StorageError], str], ...] = (
     ("database is locked", DatabaseBusy, "another process held the database locked for longer "
                                          "than the engine waits"),
     ("database table is locked", DatabaseBusy, "another connection held a table locked"),
-    ("readonly database", DatabaseReadOnly, "the database does not accept writes"),
+    ("readonly database", DatabaseReadOnly, "the database is read-only (it accepts no writes)"),
     ("database or disk is full", DiskFull, "the database or its disk is full"),
     ("unable to open database file", DatabaseUnavailable, "the database file cannot be opened"),
     ("file is not a database", DatabaseUnavailable, "the file is not a SQLite database"),

