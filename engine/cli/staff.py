@@ -15,7 +15,9 @@ from engine.cli.options import (
     check_agency_option,
     db_option,
     open_engine,
+    page_type,
     personal_data_option,
+    seconds_type,
 )
 from engine.cli.render import due_text, one_line, shown, waiting_notes
 from engine.store.tables import DEFAULT_AGENCY
@@ -40,7 +42,8 @@ def diagram(name: str | None) -> None:
 
 @click.command()
 @db_option
-@click.option("--poll", default=1.0, show_default=True, help="Fallback poll interval (seconds).")
+@click.option("--poll", type=seconds_type, default=1.0, show_default=True,
+              help="Fallback poll interval in seconds (more than 0, at most 86400).")
 @click.option("--agency", default=None, envvar="GONGKAI_AGENCY", callback=check_agency_option,
               help="Only this agency's timers (default: every agency in the database).")
 def worker(db_url: str, poll: float, agency: str | None) -> None:
@@ -89,7 +92,8 @@ def timers(db_url: str, agency: str, failed: bool, pending: bool) -> None:
 @agency_option
 @click.option("--role", "roles", multiple=True, required=True, help="Role(s) to act as.")
 @click.option("--workflow", default=None)
-@click.option("--page", default=1, show_default=True)
+@click.option("--page", type=page_type, default=1, show_default=True,
+              help="Page of the worklist, from 1.")
 @personal_data_option
 def todo(db_url: str, agency: str, roles: tuple[str, ...], workflow: str | None, page: int,
          show_personal: bool) -> None:
