@@ -100,7 +100,11 @@ def _schedule_paths(
         if from_env:
             exc.add_note(f"(the directory named by {SCHEDULE_DIR_ENV})")
         raise
-    return paths + [Path(path) for path in schedule_files or ()]
+    given = list(schedule_files or ())
+    for path in given:
+        if not isinstance(path, str | os.PathLike):
+            raise UnsupportedArgumentType("schedule_files", "a list of paths", path)
+    return paths + [Path(path) for path in given]
 
 
 class ChinaCalendar(Calendar):  # type: ignore[misc]

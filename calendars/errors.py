@@ -92,8 +92,11 @@ class ScheduleFileError(CalendarError, ValueError):
         return f"schedule file {self.path}: {len(self.problems)} problems:{lines}"
 
 
-class UnsupportedDateType(_WorkalendarUnsupportedDateType, TypeError):  # type: ignore[misc]
-    """A day that is neither a `date` nor a `datetime`: workalendar's error, and a TypeError."""
+class UnsupportedDateType(
+    CalendarError, _WorkalendarUnsupportedDateType, TypeError  # type: ignore[misc]
+):
+    """A day that is neither a `date` nor a `datetime`: one of ours (`CalendarError`),
+    workalendar's error, and a TypeError."""
 
 
 class DateOutOfRange(CalendarError, OverflowError, ValueError):
