@@ -194,12 +194,25 @@ def _passes(exc: BaseException) -> bool:
     return isinstance(exc, Reported | NoArgsIsHelpError | Exit | click.Abort)
 
 
+def _check_text(args: Sequence[str]) -> None:
+    """A usage error for an argument that is not text (bytes that are not UTF-8 reach Python
+    as lone surrogates, which no database stores)."""
+    for number, arg in enumerate(args, 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = arg.encode("utf-8", "surrogateescape")[:40]
+            raise click.UsageError(f"argument {number} is not UTF-8 text: {shown!r}") from None
+
+
 class Handled(click.Command):
     """A command whose errors, while parsing or while running, go through :class:`Reported`."""
 
     def make_context(self, info_name: str | None, args: list[str],
                      parent: click.Context | None = None, **extra: Any) -> click.Context:
         try:
+            if parent is None:
+                _check_text(args)
             return super().make_context(info_name, args, parent, **extra)
         except Exception as exc:
             if _passes(exc):

@@ -79,6 +79,8 @@ def _json_object(ctx: click.Context, param: click.Parameter, value: str | None
     except json.JSONDecodeError as exc:
         raise click.BadParameter(f"not valid JSON: {exc.msg} (line {exc.lineno}, column "
                                  f"{exc.colno})") from None
+    except RecursionError:
+        raise click.BadParameter("JSON nested too deeply to read") from None
     if not isinstance(parsed, dict):
         raise click.BadParameter(f"must be a JSON object, not {type(parsed).__name__}")
     return parsed
@@ -176,10 +178,11 @@ def masked_url(url: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
-def known_workflow(engine: Engine, name: str) -> str:
-    """``name`` if the engine has a definition of it; else a usage error listing those it has."""
+def known_workflow(engine: Engine, name: str, hint: str = "'WORKFLOW'") -> str:
+    """``name`` if the engine has a definition of it; else a usage error naming ``hint`` (the
+    argument or option) and listing those it has."""
     known = sorted({n for n, _ in engine.definitions.names()})
     if name not in known:
         raise click.BadParameter(f"unknown workflow {name!r}; known: {', '.join(known)}",
-                                 param_hint="'WORKFLOW'")
+                                 param_hint=hint)
     return name

@@ -14,6 +14,7 @@ from engine.cli.options import (
     all_definitions,
     check_agency_option,
     db_option,
+    known_workflow,
     open_engine,
     page_type,
     personal_data_option,
@@ -101,6 +102,8 @@ def todo(db_url: str, agency: str, roles: tuple[str, ...], workflow: str | None,
     for its recipient's receipt is shown as such (the definition's ``waiting_field`` setting).
     Personal data is masked unless --show-personal-data."""
     engine = open_engine(db_url, agency)
+    if workflow is not None:
+        known_workflow(engine, workflow, "'--workflow'")
     for item in engine.worklist(Actor("cli", roles), workflow, page):
         inst = item.instance
         view = shown(inst, engine.definition(inst.workflow, inst.definition_version),

@@ -153,6 +153,23 @@ def test_a_missing_sqlite_file_is_refused_by_every_reading_command(tmp_path: Pat
     assert not (tmp_path / "typo.db").exists()
 
 
+def test_data_nested_too_deeply_for_json(sqlite_url: str, instance_id: str) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    one_line(invoke("fire", instance_id, "accept", "--actor", "li.na", "--role", "registrar",
+                    "--data", deep, "--db", sqlite_url), 2, "'--data'", "nested too deeply")
+
+
+def test_an_unknown_workflow_of_todo(sqlite_url: str) -> None:
+    one_line(invoke("todo", "--role", "clerk", "--workflow", "nope", "--db", sqlite_url), 2,
+             "'--workflow'", "unknown workflow 'nope'", "disclosure_request")
+
+
+def test_an_argument_that_is_not_utf8_text(sqlite_url: str) -> None:
+    """Bytes that are not UTF-8 reach Python as lone surrogates, which no database stores."""
+    bad = b"id-\xff".decode("utf-8", "surrogateescape")
+    one_line(invoke("show", bad, "--db", sqlite_url), 2, "argument 2 is not UTF-8 text")
+
+
 # -- the database (7) -----------------------------------------------------------------------
 
 @pytest.mark.parametrize("url", ["mysql://user:secret@db.example/gongkai", "garbage",
