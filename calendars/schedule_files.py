@@ -18,7 +18,8 @@ A file replaces the packaged data for its year. A file with ``extends = "nationa
 its days on top of the national schedule of its year (local festivals of an autonomous area,
 放假办法 第四条, and their local make-up working days); one of each kind may be given for a year.
 Loading checks everything at once and raises one `ScheduleFileError` listing every problem, each
-with the date as written.
+with the date as written. A file that cannot be one (not a regular file, more than `MAX_FILE_BYTES`,
+not UTF-8, not TOML, nested too deeply for the parser) is a `ScheduleFileError` too.
 """
 
 from __future__ import annotations
