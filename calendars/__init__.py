@@ -11,8 +11,11 @@ from calendars.china import ChinaCalendar
 from calendars.errors import (
     CalendarDataMissing,
     CalendarError,
+    DateOutOfRange,
+    InvalidCalendarArgument,
     ScheduleFileError,
     ScheduleProblem,
+    UnsupportedArgumentType,
     UnsupportedDateType,
 )
 from calendars.schedule import Schedule
@@ -22,9 +25,12 @@ __all__ = [
     "CalendarDataMissing",
     "CalendarError",
     "ChinaCalendar",
+    "DateOutOfRange",
+    "InvalidCalendarArgument",
     "Schedule",
     "ScheduleFileError",
     "ScheduleProblem",
+    "UnsupportedArgumentType",
     "UnsupportedDateType",
     "load_schedule_file",
 ]

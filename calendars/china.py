@@ -11,7 +11,14 @@ from typing import Literal, SupportsIndex, cast
 
 from workalendar.core import SAT, SUN, Calendar
 
-from calendars.errors import UnsupportedDateType
+from calendars.errors import (
+    SCHEDULE_DIR_ENV,
+    DateOutOfRange,
+    InvalidCalendarArgument,
+    ScheduleFileError,
+    UnsupportedArgumentType,
+    UnsupportedDateType,
+)
 from calendars.extras import Base, Overlay
 from calendars.schedule import Schedule, english_name
 from calendars.schedule_files import (
@@ -39,25 +46,65 @@ def to_date(day: object) -> dt.date:
     )
 
 
+def _whole_number(value: object, argument: str) -> int:
+    """`value` as an int (an `int`, or what has `__index__` but is no bool), else
+    `UnsupportedArgumentType` naming `argument`."""
+    if type(value) is int:
+        return value
+    if isinstance(value, bool) or not hasattr(type(value), "__index__"):
+        raise UnsupportedArgumentType(argument, "an int", value)
+    return operator.index(cast(SupportsIndex, value))
+
+
 def _working_day_count(delta: object) -> int:
-    if type(delta) is int:
-        return delta
-    if isinstance(delta, bool) or not hasattr(type(delta), "__index__"):
-        raise TypeError(
-            f"the number of working days must be an int, got {type(delta).__name__} {delta!r}"
-        )
-    return operator.index(cast(SupportsIndex, delta))
+    return _whole_number(delta, "the number of working days")
+
+
+def _year(year: object) -> int:
+    """A year the calendar can hold (1-9999), else `DateOutOfRange`; not an int, else
+    `UnsupportedArgumentType`."""
+    number = _whole_number(year, "a year")
+    if not dt.MINYEAR <= number <= dt.MAXYEAR:
+        raise DateOutOfRange(f"year {number}")
+    return number
+
+
+def _days(days: Iterable[DayLike] | None, argument: str) -> list[dt.date]:
+    """The dates of `extra_working_days` or `extra_holidays` (None: none)."""
+    if days is None:
+        return []
+    if isinstance(days, str | bytes) or not isinstance(days, Iterable):
+        raise UnsupportedArgumentType(argument, "a collection of dates", days)
+    return [to_date(day) for day in days]
+
+
+def _nth(count: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 21st ... (the count of working days, in a message)."""
+    suffix = "th" if 10 <= count % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(count % 10, "th")
+    return f"{count}{suffix}"
 
 
 def _schedule_paths(
     schedule_files: Iterable[StrPath] | None, schedule_dir: StrPath | None
 ) -> list[Path]:
     if isinstance(schedule_files, str | os.PathLike):
-        raise TypeError("schedule_files takes a list of paths, not a single path")
-    if schedule_files is None and schedule_dir is None:
+        raise UnsupportedArgumentType(
+            "schedule_files", "a list of paths, not a single path", schedule_files
+        )
+    from_env = schedule_files is None and schedule_dir is None
+    if from_env:
         schedule_dir = schedule_dir_from_env()
-    paths = schedule_files_in(schedule_dir) if schedule_dir is not None else []
-    return paths + [Path(path) for path in schedule_files or ()]
+    try:
+        paths = schedule_files_in(schedule_dir) if schedule_dir is not None else []
+    except ScheduleFileError as exc:
+        if from_env:
+            exc.add_note(f"(the directory named by {SCHEDULE_DIR_ENV})")
+        raise
+    given = list(schedule_files or ())
+    for path in given:
+        if not isinstance(path, str | os.PathLike):
+            raise UnsupportedArgumentType("schedule_files", "a list of paths", path)
+    return paths + [Path(path) for path in given]
 
 
 class ChinaCalendar(Calendar):  # type: ignore[misc]
@@ -81,10 +128,14 @@ class ChinaCalendar(Calendar):  # type: ignore[misc]
     Counting follows Chinese practice and workalendar: the day given is not counted;
     ``add_working_days(d, n)`` is the n-th working day after ``d`` (before it for negative
     ``n``, as in workalendar), and ``n = 0`` returns ``d`` without consulting any data.
-    ``sub_working_days(d, n)`` goes back ``abs(n)`` working days. Counts must be ints
-    (`TypeError` otherwise). Days may be `date` or `datetime` (the date part counts; with
-    ``keep_datetime=True`` a datetime comes back with its time). Anything else raises
-    `UnsupportedDateType`, which is both workalendar's error and a `TypeError`.
+    ``sub_working_days(d, n)`` goes back ``abs(n)`` working days. Counts (and years) must be
+    ints, not bools (`UnsupportedArgumentType` otherwise). Days may be `date` or `datetime` (the
+    date part counts; with ``keep_datetime=True`` a datetime comes back with its time). Anything
+    else raises `UnsupportedDateType`, which is both workalendar's error and a `TypeError`.
+
+    Every error is a `CalendarError`: an answer that would need a day past 9999-12-31 or before
+    0001-01-01 (or a year outside 1-9999) raises `DateOutOfRange`, also an `OverflowError`;
+    bad schedule files raise `ScheduleFileError`, missing years `CalendarDataMissing`.
 
     ``language`` chooses the holiday labels of `holidays` and `get_holiday_label`: English
     ("en", as workalendar) or the notices' Chinese names ("zh").
@@ -102,7 +153,7 @@ class ChinaCalendar(Calendar):  # type: ignore[misc]
     ) -> None:
         super().__init__()
         if language not in ("en", "zh"):
-            raise ValueError(f"language must be 'en' or 'zh', got {language!r}")
+            raise InvalidCalendarArgument("language", f"must be 'en' or 'zh', got {language!r}")
         self.language: Language = language
         files = load_schedule_files(_schedule_paths(schedule_files, schedule_dir))
         self._sources = ScheduleSources(files, provisional=bool(provisional))
@@ -123,7 +174,7 @@ class ChinaCalendar(Calendar):  # type: ignore[misc]
 
     def schedule(self, year: int) -> Schedule:
         """The schedule answering for `year` (`CalendarDataMissing` if none does)."""
-        return self._sources.require(operator.index(year))
+        return self._sources.require(_year(year))
 
     def is_provisional(self, day: DayLike) -> bool:
         """Whether answers about `day` come from the provisional rules (never in strict mode)."""
@@ -147,9 +198,9 @@ class ChinaCalendar(Calendar):  # type: ignore[misc]
     ) -> bool:
         """Whether `day` is a working day; extra working days win over extra holidays."""
         day = to_date(day)
-        if extra_working_days and day in {to_date(d) for d in extra_working_days}:
+        if day in _days(extra_working_days, "extra_working_days"):
             return True
-        if extra_holidays and day in {to_date(d) for d in extra_holidays}:
+        if day in _days(extra_holidays, "extra_holidays"):
             return False
         return self._sources.require(day.year).is_working_day(day)
 
@@ -159,7 +210,7 @@ class ChinaCalendar(Calendar):  # type: ignore[misc]
         Ordinary weekends are not holidays here; weekend days inside a holiday run are.
         """
         day = to_date(day)
-        if extra_holidays and day in {to_date(d) for d in extra_holidays}:
+        if day in _days(extra_holidays, "extra_holidays"):
             return True
         return day in self._sources.require(day.year).holidays
 
@@ -177,10 +228,7 @@ class ChinaCalendar(Calendar):  # type: ignore[misc]
         if count == 0:
             result = start
         else:
-            stepper = self._stepper(extra_working_days, extra_holidays)
-            ordinal = start.toordinal()
-            found = stepper.add(ordinal, count) if count > 0 else stepper.sub(ordinal, -count)
-            result = dt.date.fromordinal(found)
+            result = self._step(start, count, self._stepper(extra_working_days, extra_holidays))
         if keep_datetime and isinstance(day, dt.datetime):
             return day + dt.timedelta(days=(result - start).days)
         return result
@@ -234,6 +282,19 @@ class ChinaCalendar(Calendar):  # type: ignore[misc]
 
     # -- internals --------------------------------------------------------------------------
 
+    def _step(self, start: dt.date, count: int, stepper: Base) -> dt.date:
+        """The `count`-th working day after `start` (before it if negative; count != 0);
+        `DateOutOfRange` if the days it needs run past 9999-12-31 or before 0001-01-01."""
+        ordinal = start.toordinal()
+        try:
+            found = stepper.add(ordinal, count) if count > 0 else stepper.sub(ordinal, -count)
+        except OverflowError as exc:
+            where = "after" if count > 0 else "before"
+            raise DateOutOfRange(
+                f"the {_nth(abs(count))} working day {where} {start.isoformat()}"
+            ) from exc
+        return dt.date.fromordinal(found)
+
     def _label(self, name: str) -> str:
         return name if self.language == "zh" else english_name(name)
 
@@ -242,10 +303,10 @@ class ChinaCalendar(Calendar):  # type: ignore[misc]
         extra_working_days: Iterable[DayLike] | None,
         extra_holidays: Iterable[DayLike] | None,
     ) -> Base:
-        if not extra_working_days and not extra_holidays:
+        working = _days(extra_working_days, "extra_working_days")
+        holidays = _days(extra_holidays, "extra_holidays")
+        if not working and not holidays:
             return self._table
         return Overlay(
-            self._table,
-            (to_date(d).toordinal() for d in extra_working_days or ()),
-            (to_date(d).toordinal() for d in extra_holidays or ()),
+            self._table, (d.toordinal() for d in working), (d.toordinal() for d in holidays)
         )

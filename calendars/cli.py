@@ -1,13 +1,15 @@
 """``gongkai calendar …``: check schedule files, show a year, count working days.
 
-`calendar_group` is a click group; the top-level ``gongkai`` command mounts it.
+`calendar_group` is a click group; the top-level ``gongkai`` command mounts it, and its error
+handler (``engine.cli.errors``) reports a `CalendarError` raised here as one line (exit 8), with
+the note a command adds (how to give a missing year on the command line).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,13 +19,12 @@ from calendars.china import ChinaCalendar
 from calendars.errors import (
     SCHEDULE_DIR_ENV,
     CalendarDataMissing,
-    CalendarError,
     ScheduleFileError,
 )
 from calendars.official import official_schedules
 from calendars.provisional import can_compute, provisional_schedule
 from calendars.schedule import Schedule
-from calendars.schedule_files import load_schedule_file
+from calendars.schedule_files import load_schedule_file, read_toml
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,18 +49,19 @@ def _calendar_options(command: F) -> F:
 
 
 def _calendar(provisional: bool, schedule_dir: Path | None) -> ChinaCalendar:
+    # click has read the environment variable already: with no directory, load no files.
+    return ChinaCalendar(provisional=provisional, schedule_files=[], schedule_dir=schedule_dir)
+
+
+@contextmanager
+def _hinted() -> Iterator[None]:
+    """A year without a schedule, raised inside, says how to give one on the command line."""
     try:
-        # click has read the environment variable already: with no directory, load no files.
-        return ChinaCalendar(provisional=provisional, schedule_files=[], schedule_dir=schedule_dir)
-    except CalendarError as exc:
-        raise _failure(exc) from exc
-
-
-def _failure(exc: CalendarError) -> click.ClickException:
-    message = str(exc)
-    if isinstance(exc, CalendarDataMissing):
-        message += "; on the command line: --schedule-dir DIR or --provisional"
-    return click.ClickException(message)
+        yield
+    except CalendarDataMissing as exc:
+        exc.add_note(f"on the command line: --schedule-dir DIR (or {SCHEDULE_DIR_ENV}) or "
+                     "--provisional")
+        raise
 
 
 def _mark(provisional: bool) -> str:
@@ -108,8 +110,8 @@ def _national(national: Mapping[int, Schedule], year: int) -> Schedule | None:
 
 def _extends_national(path: Path) -> bool:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8")).get("extends") is not None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return read_toml(path).get("extends") is not None
+    except ScheduleFileError:
         return False
 
 
@@ -139,10 +141,8 @@ def _summary(schedule: Schedule, national: Mapping[int, Schedule]) -> str:
 def show(year: int, provisional: bool, schedule_dir: Path | None) -> None:
     """Print YEAR's days off (放假) and make-up working days (调休上班)."""
     calendar = _calendar(provisional, schedule_dir)
-    try:
+    with _hinted():
         schedule = calendar.schedule(year)
-    except CalendarError as exc:
-        raise _failure(exc) from exc
     label = f"{year} (provisional)" if schedule.provisional else str(year)
     click.echo(f"{label}: {schedule.source}")
     _print_days("days off (放假)", schedule.holidays)
@@ -165,10 +165,8 @@ def add(day: dt.datetime, n: int, provisional: bool, schedule_dir: Path | None) 
     """Print the N-th working day after DAY (YYYY-MM-DD; N < 0 counts back)."""
     calendar = _calendar(provisional, schedule_dir)
     start = day.date()
-    try:
+    with _hinted():
         result = calendar.add_working_days(start, n)
-    except CalendarError as exc:
-        raise _failure(exc) from exc
     click.echo(f"{result.isoformat()}{_mark(calendar.span_is_provisional(start, result))}")
 
 
@@ -187,8 +185,6 @@ def delta(
     """Print the number of working days after START up to and including END."""
     calendar = _calendar(provisional, schedule_dir)
     first, last = start.date(), end.date()
-    try:
+    with _hinted():
         count = calendar.get_working_days_delta(first, last, include_start=include_start)
-    except CalendarError as exc:
-        raise _failure(exc) from exc
     click.echo(f"{count}{_mark(calendar.span_is_provisional(first, last))}")

@@ -8,6 +8,7 @@ can also act on the fields.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -91,5 +92,47 @@ class ScheduleFileError(CalendarError, ValueError):
         return f"schedule file {self.path}: {len(self.problems)} problems:{lines}"
 
 
-class UnsupportedDateType(_WorkalendarUnsupportedDateType, TypeError):  # type: ignore[misc]
-    """A day that is neither a `date` nor a `datetime`: workalendar's error, and a TypeError."""
+class UnsupportedDateType(
+    CalendarError, _WorkalendarUnsupportedDateType, TypeError  # type: ignore[misc]
+):
+    """A day that is neither a `date` nor a `datetime`: one of ours (`CalendarError`),
+    workalendar's error, and a TypeError."""
+
+
+class DateOutOfRange(CalendarError, OverflowError, ValueError):
+    """An answer needs a day or a year outside 0001-01-01 to 9999-12-31, the dates Python's
+    `datetime.date` holds (so no schedule can cover it either): the working day after
+    9999-12-31, the one before 0001-01-01, the schedule of year 10000.
+
+    Also an `OverflowError` (what `datetime` raises past its range, and what these calls
+    raised before) and a `ValueError`. `what` names the day or year asked for.
+    """
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        super().__init__(
+            f"{what} lies outside the dates the calendar can count, "
+            f"{dt.date.min.isoformat()} to {dt.date.max.isoformat()}"
+        )
+
+
+class UnsupportedArgumentType(CalendarError, TypeError):
+    """An argument of the wrong type: a count of working days that is not an int (a bool, a
+    float, a string), a year that is not an int, one path given as ``schedule_files``, extra
+    days that are not a collection of days. Also a `TypeError`. `argument` names it."""
+
+    def __init__(self, argument: str, expected: str, value: object) -> None:
+        self.argument = argument
+        self.value = value
+        shown = repr(value)
+        shown = shown if len(shown) <= 80 else shown[:80] + "…"
+        super().__init__(f"{argument} must be {expected}, got {type(value).__name__} {shown}")
+
+
+class InvalidCalendarArgument(CalendarError, ValueError):
+    """An argument of the right type with a value the calendar does not take (a language other
+    than "en" and "zh"). Also a `ValueError`. `argument` names it."""
+
+    def __init__(self, argument: str, problem: str) -> None:
+        self.argument = argument
+        super().__init__(f"{argument} {problem}")

@@ -18,7 +18,8 @@ A file replaces the packaged data for its year. A file with ``extends = "nationa
 its days on top of the national schedule of its year (local festivals of an autonomous area,
 放假办法 第四条, and their local make-up working days); one of each kind may be given for a year.
 Loading checks everything at once and raises one `ScheduleFileError` listing every problem, each
-with the date as written.
+with the date as written. A file that cannot be one (not a regular file, more than `MAX_FILE_BYTES`,
+not UTF-8, not TOML, nested too deeply for the parser) is a `ScheduleFileError` too.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -40,6 +42,8 @@ ENTRY_KEYS = frozenset({"name", "dates"})
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 StrPath = str | os.PathLike[str]
+MAX_FILE_BYTES = 1024 * 1024
+"""The largest schedule file read (a year's schedule is about 2 KB)."""
 
 
 NationalOf = Callable[[int], Schedule | None]
@@ -52,12 +56,7 @@ def load_schedule_file(path: StrPath, national: NationalOf | None = None) -> Sch
     is the schedule it is checked against too (`calendars.local.extension_problems`).
     """
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ScheduleFileError(path, [ScheduleProblem(f"cannot read: {exc}")]) from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ScheduleFileError(path, [ScheduleProblem(f"not valid TOML: {exc}")]) from exc
+    data = read_toml(path)
     problems: list[ScheduleProblem] = []
     year = _year(data, problems)
     source = _source(data, problems)
@@ -75,6 +74,45 @@ def load_schedule_file(path: StrPath, national: NationalOf | None = None) -> Sch
     if problems or year is None or source is None:
         raise ScheduleFileError(path, problems)
     return schedule
+
+
+def read_toml(path: StrPath) -> dict[str, Any]:
+    """The TOML document of a schedule file, not yet checked; `ScheduleFileError` if it cannot
+    be read (missing, not a regular file, larger than `MAX_FILE_BYTES`, not UTF-8) or is not
+    TOML a schedule file could be."""
+    path = Path(path)
+    return _parse(path, _read(path))
+
+
+def _read(path: Path) -> str:
+    """The text of a schedule file: a regular file of at most `MAX_FILE_BYTES` in UTF-8."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise ScheduleFileError(path, [ScheduleProblem("not a regular file")])
+        with path.open("rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ScheduleFileError(path, [ScheduleProblem(f"cannot read: {reason}")]) from exc
+    if len(raw) > MAX_FILE_BYTES:
+        problem = f"larger than {MAX_FILE_BYTES} bytes: not a schedule file (one year's is ~2 KB)"
+        raise ScheduleFileError(path, [ScheduleProblem(problem)])
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScheduleFileError(path, [ScheduleProblem(f"not UTF-8 text: {exc}")]) from exc
+
+
+def _parse(path: Path, text: str) -> dict[str, Any]:
+    """The TOML document in `text`; `ScheduleFileError` if it is not TOML or nests arrays or
+    tables too deeply for the parser (a schedule file nests two levels)."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScheduleFileError(path, [ScheduleProblem(f"not valid TOML: {exc}")]) from exc
+    except RecursionError as exc:
+        problem = "not a schedule file: arrays or tables nested too deeply to read"
+        raise ScheduleFileError(path, [ScheduleProblem(problem)]) from exc
 
 
 def load_schedule_files(paths: Iterable[StrPath]) -> dict[Path, Schedule]:
@@ -102,8 +140,14 @@ def schedule_files_in(directory: StrPath) -> list[Path]:
     """The ``*.toml`` files of a schedule directory, sorted by name."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise ScheduleFileError(directory, [ScheduleProblem("not a directory of schedule files")])
-    return sorted(directory.glob("*.toml"))
+        what = "it does not exist" if not directory.exists() else "it is a file"
+        problem = f"not a directory of schedule files ({what}; expected one YEAR.toml a year)"
+        raise ScheduleFileError(directory, [ScheduleProblem(problem)])
+    try:
+        return sorted(path for path in directory.iterdir() if path.suffix == ".toml")
+    except OSError as exc:
+        problem = f"cannot list the directory of schedule files: {exc.strerror or exc}"
+        raise ScheduleFileError(directory, [ScheduleProblem(problem)]) from exc
 
 
 def schedule_dir_from_env(environ: Mapping[str, str] | None = None) -> Path | None:

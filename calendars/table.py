@@ -112,6 +112,13 @@ class WorkingDayTable:
             return self.missing[index]
         return None
 
+    def last_missing(self, first: int, last: int) -> int | None:
+        """The last year without data that has a day in the ordinals first..last, or None."""
+        index = bisect_right(self._missing_starts, last) - 1
+        if index >= 0 and self._missing_ends[index] >= first:
+            return self.missing[index]
+        return None
+
 
 class LazyTable:
     """The growing table of one calendar: counting and stepping over whole years of data.
@@ -160,8 +167,12 @@ class LazyTable:
             self._snapshot = snap
             return snap
 
-    def _check(self, snap: WorkingDayTable, first: int, last: int) -> None:
-        year = snap.first_missing(first, last)
+    def _check(
+        self, snap: WorkingDayTable, first: int, last: int, *, backwards: bool = False
+    ) -> None:
+        """`CalendarDataMissing` for the year without data among first..last nearest to where
+        the answer starts counting (the last such year when counting `backwards`)."""
+        year = snap.last_missing(first, last) if backwards else snap.first_missing(first, last)
         if year is not None:
             raise self._missing_error(year)
 
@@ -203,10 +214,10 @@ class LazyTable:
         last = start - 1
         snap = self._covering(last, last)
         while (result := snap.nth_before(start, n)) is None:
-            self._check(snap, snap.first_ordinal, last)
+            self._check(snap, snap.first_ordinal, last, backwards=True)
             self._check_year(snap.first_year - 1)
             needed = n - snap.count(snap.first_ordinal - 1, last)
             grow_to = snap.first_year - _ceil_div(needed, DAYS_IN_LEAP_YEAR)
             snap = self._covering(dt.date(max(grow_to, dt.MINYEAR), 1, 1).toordinal(), last)
-        self._check(snap, result, last)
+        self._check(snap, result, last, backwards=True)
         return result

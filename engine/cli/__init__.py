@@ -2,10 +2,11 @@
 calendar.
 
 The commands live in small modules (``staff``: diagram, worker, timers, todo; ``instances``:
-list, show, start, fire, verify, checkpoint; the calendar in ``calendars.cli``) and are mounted
-here on :data:`main`, whose one error handler (``engine.cli.errors``) turns every refusal and
-usage error into one line. Workflow packages add their own sub-commands through the entry point
-group ``gongkai.commands`` (each entry point names a click command or group), so ``engine`` never
+list, show, start, fire, verify, checkpoint; the calendar in ``calendars.cli``) and are mounted here on
+:data:`main`, whose one error handler (``engine.cli.errors``) turns every error into one line
+and an exit code of its family (the table there, also at the end of ``gongkai --help``).
+Workflow packages add their own sub-commands through the entry point group
+``gongkai.commands`` (each entry point names a click command or group), so ``engine`` never
 imports ``workflows``.
 """
 
@@ -17,7 +18,7 @@ from typing import Any
 import click
 
 from engine.cli import check, instances, staff
-from engine.cli.errors import GongkaiGroup, one_line_refusals
+from engine.cli.errors import GongkaiCommand, GongkaiGroup, exit_code_table, one_line_refusals
 from engine.cli.options import (
     DEFAULT_DB,
     agency_option,
@@ -28,8 +29,8 @@ from engine.cli.options import (
 )
 from engine.cli.render import one_line as _one_line
 
-__all__ = ["DEFAULT_DB", "agency_option", "all_definitions", "db_option", "main",
-           "one_line_refusals", "open_engine", "workflow_modules", "_one_line"]
+__all__ = ["DEFAULT_DB", "GongkaiCommand", "GongkaiGroup", "agency_option", "all_definitions",
+           "db_option", "main", "one_line_refusals", "open_engine", "workflow_modules", "_one_line"]
 
 ENGINE_COMMANDS: tuple[click.Command, ...] = (
     staff.diagram, staff.worker, staff.timers, staff.todo,
@@ -60,7 +61,7 @@ class MainGroup(GongkaiGroup):
         return super().list_commands(ctx)
 
 
-@click.group(cls=MainGroup)
+@click.group(cls=MainGroup, epilog="\b\nExit codes (engine.cli.errors):\n" + exit_code_table())
 @click.version_option(package_name="gongkai")
 @click.option("--debug", is_flag=True, help="Show the traceback of an error, not one line.")
 def main(debug: bool) -> None:

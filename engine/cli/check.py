@@ -177,13 +177,13 @@ def _report(found: Any) -> None:
 @click.option("--examples", "examples_spec", metavar="MODULE:ATTR",
               help="Example data the definition's checks accept: a mapping of trigger names "
                    "to functions (today, instance) -> data, so runs get deep.")
-@click.option("--runs", type=click.IntRange(min=1), default=50, show_default=True,
+@click.option("--runs", type=click.IntRange(1, 100_000), default=50, show_default=True,
               help="How many random runs to try.")
-@click.option("--steps", type=click.IntRange(min=1), default=20, show_default=True,
+@click.option("--steps", type=click.IntRange(1, 10_000), default=20, show_default=True,
               help="Steps per run.")
 @click.option("--seed", type=int, default=None,
               help="Seed of the random runs (default: the same runs every time).")
-@click.option("--shrink-seconds", type=click.IntRange(min=1), default=SHRINK_SECONDS,
+@click.option("--shrink-seconds", type=click.IntRange(1, 3_600), default=SHRINK_SECONDS,
               show_default=True, help="How long to shorten a failing run.")
 def check(definition_path: Path, registry_spec: str | None, invariant_specs: tuple[str, ...],
           examples_spec: str | None, runs: int, steps: int, seed: int | None,

@@ -8,6 +8,7 @@ bad value is a usage error naming its option (exit 2), never a traceback.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from importlib.metadata import entry_points
@@ -17,8 +18,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from calendars.errors import CalendarError
 from engine.actor import Actor
 from engine.definition.model import WorkflowDefinition
+from engine.errors import DatabaseUnavailable, StorageError, WorkflowError
 from engine.store.limits import DEFAULT_AGENCY
 
 if TYPE_CHECKING:
@@ -51,6 +54,24 @@ personal_data_option = click.option(
     help="Print personal data (the definition's personal_data paths) unmasked.")
 
 
+class FiniteFloatRange(click.FloatRange):
+    """A float in a range, refusing NaN (which every comparison of ``FloatRange`` lets by)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> Any:
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        return number
+
+
+MAX_PAGE = 1_000_000
+page_type = click.IntRange(1, MAX_PAGE)
+"""A page number: 1 is the first; beyond ``MAX_PAGE`` no list reaches."""
+seconds_type = FiniteFloatRange(0, 86_400, min_open=True)
+"""An interval in seconds: more than 0, at most a day."""
+
+
 def _json_object(ctx: click.Context, param: click.Parameter, value: str | None
                  ) -> dict[str, Any] | None:
     """``--data`` parsed: a JSON object, or a usage error saying why not."""
@@ -61,6 +82,8 @@ def _json_object(ctx: click.Context, param: click.Parameter, value: str | None
     except json.JSONDecodeError as exc:
         raise click.BadParameter(f"not valid JSON: {exc.msg} (line {exc.lineno}, column "
                                  f"{exc.colno})") from None
+    except RecursionError:
+        raise click.BadParameter("JSON nested too deeply to read") from None
     if not isinstance(parsed, dict):
         raise click.BadParameter(f"must be a JSON object, not {type(parsed).__name__}")
     return parsed
@@ -109,11 +132,12 @@ def all_definitions() -> dict[str, WorkflowDefinition]:
 def open_engine(db_url: str, agency: str = DEFAULT_AGENCY, *, create: bool = False) -> Engine:
     """An engine on ``db_url`` for ``agency`` with every installed workflow registered.
 
-    A database that cannot be opened (a malformed URL, an unknown driver, a file in a missing
-    directory, a server that does not answer, another schema version) is a usage error naming
-    ``--db``, not a traceback; a password in the URL is not repeated. A SQLite file that does
-    not exist is refused too unless ``create`` (the commands that write a first record): a
-    mistyped ``--db`` would otherwise give an empty database and reports of zeros.
+    A SQLite file that does not exist is a usage error naming ``--db`` (exit 2) unless
+    ``create`` (the commands that write a first record): a mistyped ``--db`` would otherwise give
+    an empty database and reports of zeros. A database that cannot be opened (a malformed URL, an
+    unknown driver, a file in a missing directory, a server that does not answer) raises
+    :class:`~engine.errors.StorageError` naming ``--db`` without its password (exit 7); another
+    gongkai error (another schema version, a bad schedule file) is raised as it is.
     """
     from engine.runtime.engine import Engine
 
@@ -123,20 +147,32 @@ def open_engine(db_url: str, agency: str = DEFAULT_AGENCY, *, create: bool = Fal
                                  "gongkai demo create a new one)", param_hint="'--db'")
     try:
         engine = Engine(db_url, agency=agency)
-    except Exception as exc:  # any failure to open is the user's --db to fix
+    except StorageError as exc:
+        exc.add_note(f"(opening --db {masked_url(db_url)})")
+        raise
+    except (WorkflowError, CalendarError):
+        raise
+    except Exception as exc:  # any other failure to open is the user's --db to fix
         reason = (str(exc).strip().splitlines() or [""])[0]
-        raise click.BadParameter(f"cannot open {masked_url(db_url)}: {type(exc).__name__}: "
-                                 f"{reason}", param_hint="'--db'") from None
+        raise DatabaseUnavailable(f"cannot open --db {masked_url(db_url)}: "
+                                  f"{type(exc).__name__}: {masked_url(reason)}", exc) from exc
     for module in workflow_modules():
         module.register_all(engine)
     return engine
 
 
+SQLITE_FILE = re.compile(r"sqlite(\+\w+)?:///(?P<path>[^?]*)")
+
+
 def _missing_sqlite_file(url: str) -> str | None:
-    """The path of a ``sqlite:///`` file URL whose file does not exist, else ``None``."""
-    if not url.startswith("sqlite:///"):
+    """The path of a SQLite file URL (``sqlite:///``, ``sqlite+pysqlite:///``) whose file does
+    not exist, else ``None``."""
+    match = SQLITE_FILE.match(url)
+    if match is None:
         return None
-    path = url.removeprefix("sqlite:///").split("?", 1)[0]
+    path = match["path"]
+    if path.startswith("file:"):  # a SQLite URI (?uri=true): file:name or file:///abs/name
+        path = path.removeprefix("file:").removeprefix("//")
     if not path or path == ":memory:" or Path(path).exists():
         return None
     return path
@@ -147,10 +183,11 @@ def masked_url(url: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
-def known_workflow(engine: Engine, name: str) -> str:
-    """``name`` if the engine has a definition of it; else a usage error listing those it has."""
+def known_workflow(engine: Engine, name: str, hint: str = "'WORKFLOW'") -> str:
+    """``name`` if the engine has a definition of it; else a usage error naming ``hint`` (the
+    argument or option) and listing those it has."""
     known = sorted({n for n, _ in engine.definitions.names()})
     if name not in known:
         raise click.BadParameter(f"unknown workflow {name!r}; known: {', '.join(known)}",
-                                 param_hint="'WORKFLOW'")
+                                 param_hint=hint)
     return name

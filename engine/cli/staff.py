@@ -14,8 +14,11 @@ from engine.cli.options import (
     all_definitions,
     check_agency_option,
     db_option,
+    known_workflow,
     open_engine,
+    page_type,
     personal_data_option,
+    seconds_type,
 )
 from engine.cli.render import due_text, one_line, shown, waiting_notes
 from engine.store.limits import DEFAULT_AGENCY
@@ -40,7 +43,8 @@ def diagram(name: str | None) -> None:
 
 @click.command()
 @db_option
-@click.option("--poll", default=1.0, show_default=True, help="Fallback poll interval (seconds).")
+@click.option("--poll", type=seconds_type, default=1.0, show_default=True,
+              help="Fallback poll interval in seconds (more than 0, at most 86400).")
 @click.option("--agency", default=None, envvar="GONGKAI_AGENCY", callback=check_agency_option,
               help="Only this agency's timers (default: every agency in the database).")
 def worker(db_url: str, poll: float, agency: str | None) -> None:
@@ -89,7 +93,8 @@ def timers(db_url: str, agency: str, failed: bool, pending: bool) -> None:
 @agency_option
 @click.option("--role", "roles", multiple=True, required=True, help="Role(s) to act as.")
 @click.option("--workflow", default=None)
-@click.option("--page", default=1, show_default=True)
+@click.option("--page", type=page_type, default=1, show_default=True,
+              help="Page of the worklist, from 1.")
 @personal_data_option
 def todo(db_url: str, agency: str, roles: tuple[str, ...], workflow: str | None, page: int,
          show_personal: bool) -> None:
@@ -97,6 +102,8 @@ def todo(db_url: str, agency: str, roles: tuple[str, ...], workflow: str | None,
     for its recipient's receipt is shown as such (the definition's ``waiting_field`` setting).
     Personal data is masked unless --show-personal-data."""
     engine = open_engine(db_url, agency)
+    if workflow is not None:
+        known_workflow(engine, workflow, "'--workflow'")
     for item in engine.worklist(Actor("cli", roles), workflow, page):
         inst = item.instance
         view = shown(inst, engine.definition(inst.workflow, inst.definition_version),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import math
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 from apscheduler.executors.debug import DebugExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from engine.errors import InvalidArgument
 from engine.runtime.due import next_due, run_due_timers
 
 if TYPE_CHECKING:
@@ -24,14 +26,26 @@ if TYPE_CHECKING:
 log = logging.getLogger("gongkai.worker")
 
 
+def _poll_interval(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"poll_interval must be a number of seconds, not {type(value).__name__}")
+    if not (math.isfinite(value) and value > 0):
+        raise InvalidArgument("poll_interval", f"must be a finite number of seconds above 0, "
+                                               f"got {value!r}")
+    return float(value)
+
+
 class Worker:
     """Fires due timers and delivers outbox rows in a background thread until stopped."""
 
     def __init__(self, core: Core, poll_interval: float = 1.0, all_agencies: bool = False
                  ) -> None:
+        """``poll_interval``: seconds between fallback polls, a finite number above 0
+        (``InvalidArgument`` otherwise, ``TypeError`` for a bool or a non-number): 0, a
+        negative or NaN interval would make the scheduler spin and never stop."""
         self.core = core
         self.all_agencies = all_agencies
-        self.poll_interval = poll_interval
+        self.poll_interval = _poll_interval(poll_interval)
         self.fired = 0
         self._lock = threading.Lock()
         self._stopping = False

@@ -109,15 +109,18 @@ def test_todo_prints_the_worklist_of_a_role(db_url: str) -> None:
     assert run("todo", "--role", "visitor", "--db", db_url) == []
 
 
-def test_a_database_that_cannot_be_opened_is_a_usage_error_without_the_password(
+def test_a_database_that_cannot_be_opened_is_a_storage_error_without_the_password(
         tmp_path: Any) -> None:
-    for url in ("not-a-url", f"sqlite:///{tmp_path}/missing/dir/x.db",
-                "postgresql+psycopg://nobody:secret@127.0.0.1:1/x"):
+    """Exit 7 (the storage family of engine.cli.errors), one line naming --db; a SQLite file in
+    a directory that does not exist is a missing file (exit 2, below)."""
+    for url in ("not-a-url", "postgresql+psycopg://nobody:secret@127.0.0.1:1/x"):
         for command in (["timers"], ["todo", "--role", "registrar"]):
             result = CliRunner().invoke(main, [*command, "--db", url])
-            assert result.exit_code == 2, result.output
-            assert "Invalid value for '--db'" in result.output
+            assert result.exit_code == 7, result.output
+            assert "DatabaseUnavailable: cannot open --db" in result.output
             assert "secret" not in result.output and "Traceback" not in result.output
+    result = CliRunner().invoke(main, ["timers", "--db", f"sqlite:///{tmp_path}/missing/dir/x.db"])
+    assert result.exit_code == 2 and "no database at" in result.output, result.output
 
 
 def test_a_missing_sqlite_file_is_refused_and_not_created(tmp_path: Any) -> None:

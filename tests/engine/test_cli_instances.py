@@ -134,13 +134,13 @@ def test_fire_prints_the_new_state_and_deadlines(db_url: str) -> None:
 def test_refusals_are_one_line_and_change_nothing(db_url: str) -> None:
     instance_id = start(db_url, today())[0][0]
     act = ("--db", db_url, "--actor", "li.na")
-    assert refused(1, "fire", "no-such-id", "accept", *act, "--role", "registrar") == (
+    assert refused(3, "fire", "no-such-id", "accept", *act, "--role", "registrar") == (
         "gongkai: error: NotFound: instance 'no-such-id' not found")
-    assert refused(1, "show", "no-such-id", "--db", db_url).startswith(
+    assert refused(3, "show", "no-such-id", "--db", db_url).startswith(
         "gongkai: error: NotFound: ")
-    wrong_role = refused(1, "fire", instance_id, "accept", *act, "--role", "applicant")
+    wrong_role = refused(4, "fire", instance_id, "accept", *act, "--role", "applicant")
     assert wrong_role.startswith("gongkai: error: PermissionDenied: actor 'li.na'")
-    unknown = refused(1, "fire", instance_id, "approve_everything", *act, "--role", "registrar")
+    unknown = refused(4, "fire", instance_id, "approve_everything", *act, "--role", "registrar")
     assert unknown.startswith("gongkai: error: InvalidTransition: ")
     assert "accept" in unknown  # the valid triggers are named
     bad_json = refused(2, "fire", instance_id, "accept", *act, "--role", "registrar",
@@ -157,7 +157,7 @@ def test_refusals_are_one_line_and_change_nothing(db_url: str) -> None:
 def test_invalid_start_data_is_refused_and_starts_nothing(db_url: str) -> None:
     data = request_data(today())
     del data["applicant"]
-    line = refused(1, "start", "disclosure_request", "--db", db_url, "--actor", "li.na",
+    line = refused(5, "start", "disclosure_request", "--db", db_url, "--actor", "li.na",
                    "--role", "registrar", "--data", json.dumps(data))
     assert line.startswith("gongkai: error: InvalidData: invalid data for 'register'")
     assert "applicant" in line
@@ -180,7 +180,7 @@ def test_usage_errors_exit_2_with_one_line(db_url: str) -> None:
 def test_debug_shows_the_traceback_instead(db_url: str) -> None:
     opened(db_url).close()
     result = cli("--debug", "show", "no-such-id", "--db", db_url)
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert result.stderr.startswith("Traceback (most recent call last):")
     assert result.stderr.rstrip().endswith("engine.errors.NotFound: instance 'no-such-id' "
                                            "not found")

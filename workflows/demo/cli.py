@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 import workflows
 from engine import Engine
-from engine.cli import one_line_refusals
+from engine.cli import GongkaiCommand, one_line_refusals
 from engine.testing import ManualClock
 from engine.timesource import SystemClock, local_date
 from workflows.demo.files import (
@@ -36,7 +36,7 @@ from workflows.reports.render import metrics_text, table3_markdown
 __all__ = ["demo"]
 
 
-@click.command()
+@click.command(cls=GongkaiCommand)
 @click.option("--db", callback=lambda ctx, param, value: _db_path(value),
               default="gongkai-demo.db", show_default=True,
               help="SQLite file to create, a path or sqlite:///path (never overwrites another "

@@ -7,14 +7,20 @@ from __future__ import annotations
 
 import click
 
-from engine.cli import agency_option, db_option, one_line_refusals, open_engine
+from engine.cli import (
+    GongkaiCommand,
+    agency_option,
+    db_option,
+    one_line_refusals,
+    open_engine,
+)
 from workflows.ledger.documents import Document, documents
 from workflows.ledger.tables import ATTRIBUTES, KINDS, STATUSES
 
 __all__ = ["ledger"]
 
 
-@click.command()
+@click.command(cls=GongkaiCommand)
 @db_option
 @agency_option
 @click.option("--attribute", type=click.Choice(ATTRIBUTES), default=None,

@@ -16,8 +16,14 @@ from pathlib import Path
 import click
 
 from engine import Engine
-from engine.cli import agency_option, db_option, one_line_refusals, open_engine
-from engine.cli.render import one_line
+from engine.cli import (
+    GongkaiCommand,
+    GongkaiGroup,
+    agency_option,
+    db_option,
+    one_line_refusals,
+    open_engine,
+)
 from workflows.reports.active import AgencyFigures, load_figures
 from workflows.reports.annual import AnnualReport, annual_report, explain
 from workflows.reports.metrics import year_metrics
@@ -35,6 +41,9 @@ FORMATS: dict[str, Callable[[AnnualReport], str]] = {
     "md": report_markdown, "csv": report_csv, "json": report_json, "html": report_html}
 """The output formats of ``report annual``."""
 
+YEAR = click.IntRange(1, 9999)
+"""A calendar year (``--year``); one the reports cannot cover is refused by them (ReportError)."""
+
 
 @contextmanager
 def opened(db_url: str, agency: str) -> Iterator[Engine]:
@@ -51,7 +60,7 @@ def opened(db_url: str, agency: str) -> Iterator[Engine]:
         engine.close()
 
 
-@click.group()
+@click.group(cls=GongkaiGroup)
 def report() -> None:
     """Reports over the agency's records."""
 
@@ -59,7 +68,7 @@ def report() -> None:
 @report.command()
 @db_option
 @agency_option
-@click.option("--year", required=True, type=int, help="Calendar year of the report.")
+@click.option("--year", required=True, type=YEAR, help="Calendar year of the report.")
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="md",
               show_default=True, help="Output format (csv: table 三 only).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -85,7 +94,8 @@ def annual(db_url: str, agency: str, year: int, fmt: str, out: Path | None,
     try:
         out.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise click.ClickException(one_line(f"cannot write {out}: {exc}")) from None
+        exc.add_note(f"cannot write the report to {out} (--out)")
+        raise
 
 
 def _explain(made: AnnualReport, row: str, column: str) -> str:
@@ -97,10 +107,10 @@ def _explain(made: AnnualReport, row: str, column: str) -> str:
         for f in explain(made, row, column))
 
 
-@click.command()
+@click.command(cls=GongkaiCommand)
 @db_option
 @agency_option
-@click.option("--year", required=True, type=int, help="Calendar year.")
+@click.option("--year", required=True, type=YEAR, help="Calendar year.")
 @click.option("--json", "as_json", is_flag=True, help="JSON instead of the text summary.")
 def metrics(db_url: str, agency: str, year: int, as_json: bool) -> None:
     """The year's metrics: replies on time, publication in time, interpretation, re-review."""
