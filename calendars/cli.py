@@ -91,7 +91,8 @@ def check(files: tuple[Path, ...]) -> None:
             schedule = load_schedule_file(path, national=lambda year: _national(national, year))
         except ScheduleFileError as exc:
             failed += 1
-            click.echo(f"error: {exc}", err=True)
+            problems = " | ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+            click.echo(f"gongkai: error: {type(exc).__name__}: {problems}", err=True)
             continue
         if schedule.extends is None:
             national[schedule.year] = schedule

@@ -2,9 +2,9 @@
 calendar.
 
 The commands live in small modules (``staff``: diagram, worker, timers, todo; ``instances``:
-list, show, start, fire, verify, checkpoint; the calendar in ``calendars.cli``) and are mounted here on
-:data:`main`, whose one error handler (``engine.cli.errors``) turns every error into one line
-and an exit code of its family (the table there, also at the end of ``gongkai --help``).
+list, show, start, fire, verify, checkpoint; the calendar in ``calendars.cli``) and are mounted
+here on :data:`main`, whose one error handler (``engine.cli.errors``) turns every error into one
+line and an exit code of its family (the table there, also at the end of ``gongkai --help``).
 Workflow packages add their own sub-commands through the entry point group
 ``gongkai.commands`` (each entry point names a click command or group), so ``engine`` never
 imports ``workflows``.

@@ -67,9 +67,10 @@ def database_url(url: object) -> str:
                                   "postgresql+psycopg://user@host/db)", exc) from exc
     scheme = SUPPORTED.get(parsed.drivername)
     if scheme is None:
+        masked = parsed.render_as_string(hide_password=True)
         raise DatabaseUnavailable(
             f"gongkai stores its records in SQLite or PostgreSQL, not {parsed.drivername!r}: "
-            f"{shown(url)} (use sqlite:///path.db or postgresql+psycopg://user@host/db)")
+            f"{shown(masked)} (use sqlite:///path.db or postgresql+psycopg://user@host/db)")
     if scheme == "sqlite":
         _check_sqlite_path(parsed.database)
     return parsed.set(drivername=scheme).render_as_string(hide_password=False)

@@ -177,7 +177,7 @@ def test_an_argument_that_is_not_utf8_text(sqlite_url: str) -> None:
                                  "127.0.0.1:1/x", "nosuchdialect://x"])
 def test_a_database_that_cannot_be_opened(url: str) -> None:
     line = one_line(invoke(*START, "--data", json.dumps(REQUEST), "--db", url), 7,
-                    "cannot open --db")
+                    "DatabaseUnavailable: ", "opening --db")
     assert "secret" not in line
 
 
@@ -287,7 +287,7 @@ def test_package_commands_have_the_handler_on_their_own(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'typo.db'}"
     one_line(invoke("--db", url, command=ledger), 2, "no database at")
     one_line(invoke("annual", "--db", "mysql://u:secret@h/x", "--year", "2025",
-                    command=report), 7, "cannot open --db")
+                    command=report), 7, "DatabaseUnavailable: ", "opening --db")
 
 
 # -- the worker refuses a poll interval it would spin on ------------------------------------

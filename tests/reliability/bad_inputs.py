@@ -208,7 +208,7 @@ API: list[Bad] = [
     Bad("fire-retries-a-float", fire("registered", "accept", REGISTRAR, retries=1.5),
         TypeError, r"retries must be an int, not float"),
     Bad("find-page-size-zero", lambda w: list(w.engine.find(page_size=0)),
-        InvalidData, r"invalid data for 'find': page_size: must be a whole number from 1"),
+        InvalidArgument, r"'page_size' must be a whole number from 1"),
     Bad("find-page-size-text", lambda w: list(w.engine.find(page_size="10")),  # type: ignore
         TypeError, r"page_size"),
     Bad("worklist-page-zero", lambda w: w.engine.worklist(REGISTRAR, page=0),
