@@ -166,6 +166,9 @@ def verify_chain(instance_id: str, events: Iterable[Event], last_hash: str, coun
             raise HistoryTampered(instance_id, expected_seq, f"event {expected_seq} is missing")
         if ev.prev_hash != prev:
             raise HistoryTampered(instance_id, ev.seq, "it does not follow the event before it")
+        if events_seen and ev.from_state != events_seen[-1].to_state:
+            raise HistoryTampered(instance_id, ev.seq, f"it leaves state {ev.from_state!r} but "
+                                  f"the event before it entered {events_seen[-1].to_state!r}")
         keyed_seen = _check_scheme(instance_id, ev, key, keyed_seen)
         unkeyed += not keyed_seen
         if hash_of(ev, key) != ev.hash:

@@ -44,9 +44,9 @@ instances it holds are released soon."""
 
 def run_due_timers(core: Core, limit: int | None = None, all_agencies: bool = False) -> int:
     """Fire every timer and calendar schedule due now (of the core's agency, or of every agency);
-    how many fired (a schedule's occurrence counts once). Each round fires a batch of timers,
-    then one due schedule occurrence, so a steady stream of due timers never holds schedules
-    back (and timers a schedule's start writes are due at the next round)."""
+    how many fired (a schedule's occurrence counts once). After a full batch of timers (more may
+    be due) and when no timer is due, one due schedule occurrence fires, so a steady stream of
+    due timers never holds schedules back (timers a schedule's start writes fire next round)."""
     fired = 0
     agency = None if all_agencies else core.agency
     while limit is None or fired < limit:
@@ -54,7 +54,7 @@ def run_due_timers(core: Core, limit: int | None = None, all_agencies: bool = Fa
         timers = _fire_batch(core, core.now(), agency, size)
         fired += timers or 0
         schedule = None
-        if limit is None or fired < limit:
+        if (timers is None or timers >= size) and (limit is None or fired < limit):
             schedule = fire_next_schedule(core, core.now(), agency)
             fired += schedule or 0
         if timers is None and schedule is None:

@@ -15,12 +15,12 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from engine.audit import row_digest, scheme_of, seal
+from engine.audit import ROW_FIELDS, row_digest, scheme_of, seal
 from engine.clocks.deadline import WorkingCalendar
 from engine.clocks.record import ClockRecord
 from engine.clocks.timers import derive
 from engine.definition.model import WorkflowDefinition
-from engine.errors import ConcurrentUpdate
+from engine.errors import ConcurrentUpdate, HistoryTampered
 from engine.snapshot import EventFields
 from engine.store import tables
 from engine.store.checkpoints import heads_of
@@ -48,6 +48,8 @@ def write(conn: Connection, change: Change, now: datetime, definition: WorkflowD
     The event is sealed (``engine.audit.seal``) over the row it writes, with the transaction's
     history key (``engine.store.checkpoints``), and the new head is noted for the checkpoint
     log."""
+    if change.seq > 1:
+        _check_unaltered(conn, change)
     heads = heads_of(conn)
     key = heads.key if heads is not None else None
     fields = _event_fields(change, now)
@@ -66,6 +68,32 @@ def write(conn: Connection, change: Change, now: datetime, definition: WorkflowD
         reschedule(conn, change, definition, cal, now)
     if heads is not None:
         heads.note(change.agency, change.instance_id, change.seq, digest, now)
+
+
+_E = tables.events
+_PRE_IMAGE = (select(*(_I.c[name] for name in ROW_FIELDS), _E.c.row_digest, _E.c.hash)
+              .select_from(_I.outerjoin(_E, (_E.c.instance_id == _I.c.id)
+                                        & (_E.c.seq == _I.c.seq)))
+              .where(_I.c.id == bindparam("b_id")))
+
+
+def _check_unaltered(conn: Connection, change: Change) -> None:
+    """Refuse to build on an instance changed outside the engine: its row must be what its last
+    event wrote, and that event the chain head the transition was decided on. Otherwise the new
+    event would seal the altered row and hide the change from every later verification.
+    Raises :class:`HistoryTampered`; a row changed by another writer since it was read is left
+    to the version check (:class:`ConcurrentUpdate`)."""
+    found = conn.execute(_PRE_IMAGE, {"b_id": change.instance_id}).mappings().first()
+    if found is None or found["seq"] != change.seq - 1:
+        return
+    problem = None
+    if found["hash"] is None or found["hash"] != change.prev_hash:
+        problem = "its last event is missing or is not the instance's chain head"
+    elif found["row_digest"] is not None and row_digest(dict(found)) != found["row_digest"]:
+        problem = "the instance row differs from what this event wrote"
+    if problem is not None:
+        raise HistoryTampered(change.instance_id, change.seq - 1,
+                              f"{problem}; nothing was written (gongkai verify)")
 
 
 def write_new(conn: Connection, change: Change, now: datetime, definition: WorkflowDefinition,

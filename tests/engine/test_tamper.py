@@ -22,7 +22,7 @@ from engine.errors import HistoryKeyMissing
 from engine.store.checkpoints import CheckpointFile
 from engine.store.read import covered_row, event_from_row
 from engine.store.tables import events
-from engine.testing import ManualClock
+from engine.testing import ManualClock, dump
 from tests.engine import sample
 from tests.engine.helpers import CLERK, MANAGER, START, WeekdayCalendar
 
@@ -306,3 +306,25 @@ def test_a_log_that_cannot_be_written_does_not_undo_the_transition(
     w.engine.core.history.sink = CheckpointFile(tmp_path / "no" / "such" / "dir.jsonl")
     w.fire(w.story(w.engine, 1), 0)
     assert len(list(w.engine.find())) == 3
+
+
+@pytest.mark.parametrize("column, value", [("data", '{"item": "chairs", "amount": 1}'),
+                                           ("state", "escalated")])
+def test_a_transition_refuses_to_seal_a_row_changed_outside_the_engine(
+        world: World, column: str, value: str) -> None:
+    """A row edited through SQL is not laundered by the next transition: the transition (or a
+    timer) refuses to build on it, names the instance, and writes nothing, so verification
+    still finds the edit."""
+    open_one = world.story(world.engine, 2)
+    with world.engine.db.begin() as conn:
+        conn.execute(sa.text(f"UPDATE gongkai_instances SET {column} = :v WHERE id = :i"),
+                     {"v": value, "i": open_one})
+    before = dump(world.engine)
+    trigger = "hold" if column == "data" else "reject"
+    with pytest.raises(HistoryTampered, match="differs from what this event wrote") as refused:
+        world.engine.fire(open_one, trigger, MANAGER,
+                          None if column == "data" else {"note": "no"})
+    assert refused.value.instance_id == open_one
+    assert dump(world.engine) == before
+    with pytest.raises(HistoryTampered):
+        world.engine.verify_history(open_one)
