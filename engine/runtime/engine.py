@@ -17,12 +17,18 @@ from engine.audit import Checkpoint, HistoryCheck
 from engine.clocks.deadline import WorkingCalendar
 from engine.clocks.schedules import ScheduleSpec
 from engine.definition.model import WorkflowDefinition
-from engine.errors import ConcurrentUpdate, HistoryTampered, InvalidArgument, InvalidData
+from engine.errors import (
+    ConcurrentUpdate,
+    HistoryTampered,
+    InvalidArgument,
+    InvalidData,
+    StorageError,
+)
 from engine.limits import DEFAULT_LIMITS, Limits
 from engine.runtime import arguments, due, recompute
 from engine.runtime import schedules as scheduling
 from engine.runtime.core import Core, default_calendar
-from engine.runtime.faults import translating
+from engine.runtime.faults import translated, translating
 from engine.runtime.history import Checkpoints
 from engine.snapshot import Event, Instance, Link, Schedule, Timer
 from engine.store import links, read, workflow_tables
@@ -248,28 +254,37 @@ class Engine:
         changed, deleted, swapped or rewritten (against the history key), the instance row
         changed since its last event, or the history short of, or different from, what the
         checkpoint log recorded (deleted or truncated); :class:`HistoryKeyMissing` (a
-        ``HistoryTampered``) if its events are keyed with a key this engine lacks."""
+        ``HistoryTampered``) if its events are keyed with a key this engine lacks; a stored
+        record that cannot be read is tampered too."""
         arguments.instance_id(instance_id)
         index, _ = self.core.history.index()
-        with self.core.read() as conn:
-            row = self.core.load(conn, instance_id)
-            return self.core.history.verify(conn, row, index.get(instance_id, ()))
+        _, _, result = self._verified(instance_id, index.get(instance_id, ()))
+        if isinstance(result, HistoryTampered):
+            raise result
+        return result
 
     def verify_histories(self) -> Iterator[tuple[str, str, HistoryCheck | HistoryTampered]]:
         """Verify every instance of the agency as :meth:`verify_history` does: ``(id, workflow,
         check or refusal)`` in id order. Needs no workflow code (an archive whose package is
         gone still verifies)."""
-        history = self.core.history
-        index, _ = history.index()
-        query = read.find_query(self.core.agency, None, None, None, None)
-        for row in read.pages(self.core.db, query, 500, {"gongkai_read": True}):
-            try:
-                with self.core.read() as conn:
-                    result: HistoryCheck | HistoryTampered = history.verify(
-                        conn, row, index.get(row.id, ()))
-            except HistoryTampered as exc:
-                result = exc
-            yield row.id, row.workflow, result
+        index, _ = self.core.history.index()
+        for instance_id in read.ids_of(self.core.db, self.core.agency, {"gongkai_read": True}):
+            yield self._verified(instance_id, index.get(instance_id, ()))
+
+    def _verified(self, instance_id: str, entries: Sequence[Checkpoint]
+                  ) -> tuple[str, str, HistoryCheck | HistoryTampered]:
+        """One instance verified; a record that cannot even be read is reported as tampered."""
+        workflow = "?"
+        try:
+            with translated(self.core.url), self.core.read() as conn:
+                row = self.core.load(conn, instance_id)
+                workflow = row.workflow
+                return instance_id, workflow, self.core.history.verify(conn, row, entries)
+        except HistoryTampered as exc:
+            return instance_id, workflow, exc
+        except StorageError as exc:
+            return instance_id, workflow, HistoryTampered(
+                instance_id, 0, f"its stored record cannot be read: {exc}")
 
     def verify_checkpoints(self) -> list[str]:
         """Problems of the checkpoint log for this agency, one line each: instances it records

@@ -51,6 +51,7 @@ PG_FAULTS: tuple[tuple[str, type[StorageError], str], ...] = (
     ("08", DatabaseUnavailable, "the connection to the database failed"),
 )
 NOTHING_WRITTEN = "nothing was written"
+UNREADABLE = "changed outside the engine? run gongkai verify"
 
 
 def database_url(url: object) -> str:
@@ -127,10 +128,22 @@ def _first_line(exc: object) -> str:
     return line if len(line) <= 200 else f"{line[:200]}…"
 
 
+def _raised_reading(exc: BaseException) -> bool:
+    """Whether ``exc`` came out of SQLAlchemy turning a stored value into Python (JSON that does
+    not parse, a time that is not one): a record changed outside the engine."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if f"{os.sep}sqlalchemy{os.sep}" in tb.tb_frame.f_code.co_filename:
+            return True
+        tb = tb.tb_next
+    return False
+
+
 @contextmanager
 def storage_errors(url: str = "") -> Iterator[None]:
     """Run the block, raising a database fault as the :class:`StorageError` it means (the
-    engine's own errors pass through unchanged)."""
+    engine's own errors pass through unchanged); a stored value that cannot be read back is a
+    :class:`StorageError` too."""
     try:
         yield
     except WorkflowError:
@@ -139,3 +152,8 @@ def storage_errors(url: str = "") -> Iterator[None]:
         error = storage_error(exc, url)
         assert error is not None
         raise error from exc
+    except (ValueError, TypeError, OverflowError) as exc:
+        if not _raised_reading(exc):
+            raise
+        raise StorageError(f"the database holds a value gongkai cannot read ({UNREADABLE}): "
+                           f"{_first_line(exc)}", exc) from exc

@@ -8,6 +8,7 @@ instance is :class:`NotFound`.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -16,9 +17,11 @@ from sqlalchemy.engine import Connection
 
 from engine.audit import ROW_FIELDS
 from engine.clocks.record import ClockRecord
-from engine.errors import NotFound
+from engine.errors import NotFound, StorageError
 from engine.snapshot import Event, Instance, Timer
 from engine.store import tables
+from engine.store.faults import UNREADABLE
+from engine.text import shown
 from engine.timesource import utc_dt
 from engine.transition.change import StoredInstance
 
@@ -30,7 +33,15 @@ it)."""
 
 
 def stored(row: Any) -> StoredInstance:
-    """The typed instance of a row, its clock records parsed."""
+    """The typed instance of a row, its clock records parsed; :class:`StorageError` if the row
+    holds values no transition writes (a record changed outside the engine)."""
+    with readable("instance", row.id):
+        if not isinstance(row.data, dict) or not isinstance(row.clocks, dict):
+            raise TypeError("its data and clocks must be JSON objects")
+        return _stored(row)
+
+
+def _stored(row: Any) -> StoredInstance:
     return StoredInstance(
         id=row.id, agency=row.agency, workflow=row.workflow,
         definition_version=row.definition_version, state=row.state,
@@ -40,6 +51,16 @@ def stored(row: Any) -> StoredInstance:
         created_at=utc_dt(row.created_at),  # type: ignore[arg-type]
         updated_at=utc_dt(row.updated_at),  # type: ignore[arg-type]
         closed_at=utc_dt(row.closed_at))
+
+
+@contextmanager
+def readable(what: str, key: object) -> Iterator[None]:
+    """Raise a value of a record that cannot be read as a :class:`StorageError` naming it."""
+    try:
+        yield
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise StorageError(f"the {what} {shown(key)} holds a value gongkai cannot read "
+                           f"({UNREADABLE}): {exc}", exc) from exc
 
 
 def view(row: StoredInstance) -> Instance:
@@ -118,6 +139,21 @@ def find_query(agency: str, workflow: str | None, state: str | None, business_ke
     return query
 
 
+def ids_of(db: Any, agency: str, read_options: dict[str, Any], page_size: int = 500
+           ) -> Iterator[str]:
+    """The ids of the agency's instances in id order, a page at a time, without reading their
+    records (so that one record that cannot be read does not stop the others)."""
+    last = ""
+    while True:
+        with db.connect().execution_options(**read_options) as conn:
+            ids = conn.execute(select(_I.c.id).where(_I.c.agency == agency, _I.c.id > last)
+                               .order_by(_I.c.id).limit(page_size)).scalars().all()
+        yield from ids
+        if len(ids) < page_size:
+            return
+        last = ids[-1]
+
+
 def pages(db: Any, query: Any, page_size: int, read_options: dict[str, Any]
           ) -> Iterator[StoredInstance]:
     """Rows of an id-ordered instance query, a page (and a short read) at a time."""
@@ -193,6 +229,14 @@ def timer_from_row(row: Any) -> Timer:
 
 
 def event_from_row(row: Any) -> Event:
+    """The event of a row; :class:`StorageError` if it holds values no transition writes."""
+    with readable("event of instance", row.instance_id):
+        if not isinstance(row.data, dict):
+            raise TypeError("its data must be a JSON object")
+        return _event(row)
+
+
+def _event(row: Any) -> Event:
     return Event(
         instance_id=row.instance_id, seq=row.seq, trigger=row.trigger,
         from_state=row.from_state, to_state=row.to_state, actor_id=row.actor_id,

@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 from engine import Engine, HistoryTampered
 from engine.audit import PLAIN, HistoryKey, seal
 from engine.cli import main
-from engine.errors import HistoryKeyMissing
+from engine.errors import HistoryKeyMissing, StorageError
 from engine.store.checkpoints import CheckpointFile
 from engine.store.read import covered_row, event_from_row
 from engine.store.tables import events
@@ -328,3 +328,30 @@ def test_a_transition_refuses_to_seal_a_row_changed_outside_the_engine(
     assert dump(world.engine) == before
     with pytest.raises(HistoryTampered):
         world.engine.verify_history(open_one)
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE gongkai_events SET data = '\"text\"' WHERE instance_id = :i AND seq = 2",
+    "UPDATE gongkai_instances SET clocks = '[1]' WHERE id = :i",
+    "UPDATE gongkai_instances SET data = 'null' WHERE id = :i"])
+def test_a_record_that_cannot_be_read_is_reported_and_the_others_are_checked(
+        world: World, statement: str) -> None:
+    """A value no transition writes (valid JSON of the wrong shape, which PostgreSQL's JSON
+    columns take as SQLite does) does not stop verification of the agency: the instance is
+    reported as tampered (API and CLI), the bystander verifies, and a read of the instance is a
+    StorageError, not a raw TypeError."""
+    world.sql(statement)
+    world.broken("cannot be read")
+    with pytest.raises(StorageError, match="cannot read"):
+        world.engine.history(world.victim) if "events" in statement else world.engine.get(
+            world.victim)
+
+
+def test_json_that_does_not_parse_is_a_record_that_cannot_be_read(tmp_path: Path) -> None:
+    """SQLite keeps JSON as text, so an SQL edit can leave text no JSON reader takes
+    (PostgreSQL refuses it in the UPDATE itself)."""
+    w = World(f"sqlite:///{tmp_path / 'g.db'}", tmp_path / "checkpoints.jsonl")
+    w.sql("UPDATE gongkai_events SET data = '{bad' WHERE instance_id = :i AND seq = 2")
+    w.broken("cannot be read")
+    with pytest.raises(StorageError, match="cannot read"):
+        w.engine.history(w.victim)
