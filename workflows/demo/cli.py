@@ -3,35 +3,27 @@ print table 三 and the year's metrics and write the HTML report and the workflo
 
 Mounted through the entry point group ``gongkai.commands``. The database is a fresh file (an
 existing one is never overwritten unless it is an earlier demo and ``--fresh`` is given); the
-clock is a manual one, walked through the year so that every timer fires by itself.
+clock is a manual one, walked through the year so that every timer fires by itself. The
+workflows, the engine's runtime and rich are imported when the command runs, not for its help.
 """
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 import workflows
-from engine import Engine
 from engine.cli import GongkaiCommand, one_line_refusals
-from engine.testing import ManualClock
 from engine.timesource import SystemClock, local_date
-from workflows.demo.files import (
-    DatabaseInTheWay,
-    finish_database,
-    prepare_database,
-    write_outputs,
-)
-from workflows.demo.scenario import Scenario, generate
-from workflows.demo.year import moment, run_year
-from workflows.reports import annual_report
-from workflows.reports.form import SECTION_TITLES
-from workflows.reports.metrics import year_metrics
-from workflows.reports.render import metrics_text, table3_markdown
+
+if TYPE_CHECKING:
+    from engine import Engine
+    from workflows.demo.scenario import Scenario
+    from workflows.reports import AnnualReport
+    from workflows.reports.metrics import YearMetrics
 
 __all__ = ["demo"]
 
@@ -62,6 +54,24 @@ def demo(db: Path, fresh: bool, out: Path, year: int, requests: int, seed: int) 
         raise click.BadParameter(f"{year} is after this year, {this_year}: the annual report "
                                  "covers years up to the current one", param_hint="'--year'")
     _writable_folder(out)
+    report, metrics = _run_year(db, fresh, year, requests, seed)
+    _print_year(year, out, report, metrics)
+    click.echo(f"Simulated {year} ({requests} requests, seed {seed}) in "
+               f"{time.monotonic() - began:.1f} s; the database: sqlite:///{db}")
+
+
+def _run_year(db: Path, fresh: bool, year: int, requests: int,
+              seed: int) -> tuple[AnnualReport, YearMetrics]:
+    """Simulate the year on a fresh SQLite file at ``db`` and read its annual report and
+    metrics; an earlier file that is not a demo (or without ``fresh``) is a usage error."""
+    from engine import Engine
+    from engine.testing import ManualClock
+    from workflows.demo.files import DatabaseInTheWay, finish_database, prepare_database
+    from workflows.demo.scenario import generate
+    from workflows.demo.year import moment
+    from workflows.reports import annual_report
+    from workflows.reports.metrics import year_metrics
+
     scenario = generate(year, requests, seed)
     try:
         prepare_database(db, fresh, {"year": year, "requests": requests, "seed": seed})
@@ -76,14 +86,21 @@ def demo(db: Path, fresh: bool, out: Path, year: int, requests: int, seed: int) 
     finally:
         engine.close()
     finish_database(db)
+    return report, metrics
+
+
+def _print_year(year: int, out: Path, report: AnnualReport, metrics: YearMetrics) -> None:
+    """Print table 三 and the metrics; write the HTML report and the diagrams into ``out``."""
+    from workflows.demo.files import write_outputs
+    from workflows.reports.form import SECTION_TITLES
+    from workflows.reports.render import metrics_text, table3_markdown
+
     click.echo(f"{year}年 {SECTION_TITLES['requests']}\n")
     click.echo(table3_markdown(report))
     click.echo()
     click.echo(metrics_text(metrics))
     written = write_outputs(out, report, workflows.definitions())
     click.echo(f"\nWrote {', '.join(str(p) for p in written)}")
-    click.echo(f"Simulated {year} ({requests} requests, seed {seed}) in "
-               f"{time.monotonic() - began:.1f} s; the database: sqlite:///{db}")
 
 
 def _db_path(value: str | Path) -> Path:
@@ -115,6 +132,17 @@ def _writable_folder(out: Path) -> None:
 
 def _simulate(engine: Engine, scenario: Scenario) -> None:
     """Run the year with a progress bar on stderr."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from workflows.demo.year import run_year
+
     columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True)) as bar:

@@ -15,7 +15,7 @@ from engine.cli import (
     open_engine,
 )
 from workflows.ledger.documents import Document, documents
-from workflows.ledger.tables import ATTRIBUTES, KINDS, STATUSES
+from workflows.ledger.vocabulary import ATTRIBUTES, KINDS, STATUSES
 
 __all__ = ["ledger"]
 

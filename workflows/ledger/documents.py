@@ -2,6 +2,8 @@
 
 Snapshots (:class:`Document`) are read outside any transition through ``Engine.rows``, so they
 show what has committed, for the engine's agency only (another agency's documents are not seen).
+The tables (SQLModel) are imported when a function reads them: ``workflows.ledger`` publishes
+:func:`documents` without loading the database libraries.
 """
 
 from __future__ import annotations
@@ -10,10 +12,13 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from engine import Engine, InvalidData, NotFound
-from workflows.ledger.tables import ATTRIBUTES, KINDS, STATUSES, DocumentRow
+from engine.errors import InvalidData, NotFound
+from workflows.ledger.vocabulary import ATTRIBUTES, KINDS, STATUSES
+
+if TYPE_CHECKING:
+    from engine import Engine
 
 __all__ = ["Document", "documents", "get_document"]
 
@@ -74,6 +79,8 @@ def get_document(engine: Engine, doc_number: str) -> Document:
     Raises :class:`NotFound` if the agency's ledger has no document with it (a 文号 is unique
     per agency once issued; a document still being drafted may have none yet).
     """
+    from workflows.ledger.tables import DocumentRow
+
     number = doc_number.strip() if isinstance(doc_number, str) else ""
     found = engine.rows(DocumentRow, doc_number=number) if number else []
     if not found:
@@ -100,5 +107,7 @@ def documents(engine: Engine, attribute: str | None = None, status: str | None =
               if value is not None and value not in _FILTERS[name]]
     if errors:
         raise InvalidData("ledger.documents", errors)
+    from workflows.ledger.tables import DocumentRow
+
     filters = {name: value for name, value in given.items() if value is not None}
     return [Document.from_row(row) for row in engine.rows(DocumentRow, **filters)]

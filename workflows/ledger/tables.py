@@ -14,17 +14,13 @@ from typing import Any
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from workflows.ledger.vocabulary import ATTRIBUTES, KINDS, REVIEW_LEVELS, STATUSES
+
+__all__ = ["ATTRIBUTES", "KINDS", "REVIEW_LEVELS", "STATUSES", "TABLES", "DocumentRequestRow",
+           "DocumentRow", "register_tables"]
+
 PACKAGE = "ledger"
 VERSION = 2
-
-KINDS = ("policy", "normative", "regulation", "work_information", "other")
-"""政策文件, 行政规范性文件, 规章, 工作信息, other."""
-REVIEW_LEVELS = ("ordinary", "important", "major")
-ATTRIBUTES = ("active", "on_request", "withheld")
-"""主动公开, 依申请公开, 不予公开."""
-STATUSES = ("drafting", "issued", "published", "retracted", "repealed")
-"""An abandoned draft (撤销) keeps its row as ``drafting`` with no ``doc_number``: its 文号 is
-free for another document, the row stays for the record."""
 
 
 class DocumentRow(SQLModel, table=True):

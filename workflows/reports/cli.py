@@ -3,7 +3,8 @@
 
 Mounted through the entry point group ``gongkai.commands``. A report that cannot be made (a year
 out of range, a cell the form does not have, agency figures that do not read) is one line on
-stderr and a non-zero exit, not a traceback.
+stderr and a non-zero exit, not a traceback. The reports, their renderers (Jinja2) and the
+workflows' models are imported when a command runs, so ``gongkai --help`` loads none of them.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from engine import Engine
 from engine.cli import (
     GongkaiCommand,
     GongkaiGroup,
@@ -24,22 +25,15 @@ from engine.cli import (
     one_line_refusals,
     open_engine,
 )
-from workflows.reports.active import AgencyFigures, load_figures
-from workflows.reports.annual import AnnualReport, annual_report, explain
-from workflows.reports.metrics import year_metrics
-from workflows.reports.render import (
-    metrics_text,
-    report_csv,
-    report_html,
-    report_json,
-    report_markdown,
-)
+
+if TYPE_CHECKING:
+    from engine import Engine
+    from workflows.reports.annual import AnnualReport
 
 __all__ = ["metrics", "report"]
 
-FORMATS: dict[str, Callable[[AnnualReport], str]] = {
-    "md": report_markdown, "csv": report_csv, "json": report_json, "html": report_html}
-"""The output formats of ``report annual``."""
+FORMATS = ("csv", "html", "json", "md")
+"""The output formats of ``report annual`` (:func:`writers`)."""
 
 YEAR = click.IntRange(1, 9999)
 """A calendar year (``--year``); one the reports cannot cover is refused by them (ReportError)."""
@@ -60,6 +54,13 @@ def opened(db_url: str, agency: str) -> Iterator[Engine]:
         engine.close()
 
 
+def writers() -> dict[str, Callable[[AnnualReport], str]]:
+    """The function that writes the annual report in each of :data:`FORMATS`."""
+    from workflows.reports.render import report_csv, report_html, report_json, report_markdown
+
+    return {"md": report_markdown, "csv": report_csv, "json": report_json, "html": report_html}
+
+
 @click.group(cls=GongkaiGroup)
 def report() -> None:
     """Reports over the agency's records."""
@@ -69,7 +70,7 @@ def report() -> None:
 @db_option
 @agency_option
 @click.option("--year", required=True, type=YEAR, help="Calendar year of the report.")
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="md",
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="md",
               show_default=True, help="Output format (csv: table 三 only).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file (UTF-8) instead of stdout.")
@@ -82,12 +83,15 @@ def annual(db_url: str, agency: str, year: int, fmt: str, out: Path | None,
            explain: tuple[str, str] | None, figures: Path | None) -> None:
     """The annual report (政府信息公开工作年度报告) for YEAR: tables 二, 三, 四 and the fee
     line of 六."""
+    from workflows.reports.active import AgencyFigures, load_figures
+    from workflows.reports.annual import annual_report
+
     with opened(db_url, agency) as engine:
         supplied = load_figures(figures) if figures is not None else AgencyFigures()
         made = annual_report(engine, year, figures=supplied)
         if explain is not None and fmt != "md":
             raise click.UsageError("--explain lists requests, one a line; it takes no --format")
-        text = _explain(made, *explain) if explain is not None else FORMATS[fmt](made)
+        text = _explain(made, *explain) if explain is not None else writers()[fmt](made)
     if out is None:
         click.echo(text, nl=False)
         return
@@ -101,6 +105,8 @@ def annual(db_url: str, agency: str, year: int, fmt: str, out: Path | None,
 def _explain(made: AnnualReport, row: str, column: str) -> str:
     """Register number, received, finished and outcome of each request behind a cell, a line
     each."""
+    from workflows.reports.annual import explain
+
     return "".join(
         f"{f.register_number}\t{f.received_on.isoformat()}\t"
         f"{f.finished_on.isoformat() if f.finished_on else ''}\t{f.outcome or ''}\n"
@@ -114,6 +120,9 @@ def _explain(made: AnnualReport, row: str, column: str) -> str:
 @click.option("--json", "as_json", is_flag=True, help="JSON instead of the text summary.")
 def metrics(db_url: str, agency: str, year: int, as_json: bool) -> None:
     """The year's metrics: replies on time, publication in time, interpretation, re-review."""
+    from workflows.reports.metrics import year_metrics
+    from workflows.reports.render import metrics_text
+
     with opened(db_url, agency) as engine:
         taken = year_metrics(engine, year)
     if as_json:
