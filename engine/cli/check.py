@@ -21,16 +21,16 @@ import traceback
 from collections.abc import Callable, Mapping, Sequence
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from engine.definition.io import definition_from_json
-from engine.definition.model import WorkflowDefinition
-from engine.definition.validate import validate
 from engine.errors import DefinitionError
-from engine.testing.exploration import SHRINK_SECONDS
-from engine.transition.registry import Registry
+from engine.testing.defaults import SHRINK_SECONDS
+
+if TYPE_CHECKING:
+    from engine.definition.model import WorkflowDefinition
+    from engine.transition.registry import Registry
 
 PROBLEM = 1
 
@@ -55,6 +55,8 @@ def _definition(path: Path, registry_given: bool) -> WorkflowDefinition:
         raise click.BadParameter(f"{path} must hold a JSON object, not {type(raw).__name__}",
                                  param_hint=HINT)
     try:
+        from engine.definition.io import definition_from_json
+
         return definition_from_json(text)
     except DefinitionError as exc:
         _report_invalid(f"{raw.get('name') or path.name}", exc.problems, registry_given)
@@ -84,6 +86,8 @@ def load_object(spec: str, option: str) -> Any:
 
 def load_registry(spec: str | None) -> Registry:
     """The registry ``--registry`` names (an empty one without the option)."""
+    from engine.transition.registry import Registry
+
     if spec is None:
         return Registry()
     found = load_object(spec, "'--registry'")
@@ -110,6 +114,8 @@ def _invariants(specs: Sequence[str]) -> list[Callable[..., None]]:
 
 def _problems(definition: WorkflowDefinition, registry: Registry) -> tuple[str, ...]:
     """Every static problem of the definition, each once (none if it validates)."""
+    from engine.definition.validate import validate
+
     try:
         validate(definition, registry)
     except DefinitionError as exc:

@@ -14,6 +14,7 @@ from unittest import mock
 
 from engine.definition.model import WorkflowDefinition
 from engine.definition.validate import validate
+from engine.testing.defaults import SHRINK_SECONDS
 from engine.transition.registry import Registry
 
 if TYPE_CHECKING:
@@ -25,7 +26,6 @@ __all__ = ["Exploration", "explore"]
 STEP = re.compile(r"^(\d{4}-\d{2}-\d{2} |start on |advance to )")
 """The notes the state machine writes for each step it takes (the start day, each start, fire,
 refused invalid step and clock advance)."""
-SHRINK_SECONDS = 30
 _SHRINK_LIMIT = "hypothesis.internal.conjecture.engine.MAX_SHRINKING_SECONDS"
 
 

@@ -13,8 +13,9 @@ import pytest
 HEAVY = ("sqlalchemy", "sqlmodel")
 FOR_HELP = (*HEAVY, "rich", "jinja2", "workflows.disclosure_request",
             "workflows.publication_approval", "workflows.attribute_review", "workflows.challenge",
-            "workflows.ledger.tables", "workflows.reports.annual", "engine.runtime.engine")
-"""What showing help must not load (pydantic itself is loaded by the engine's ``check``)."""
+            "workflows.ledger.tables", "workflows.reports.annual", "engine.runtime.engine",
+            "pydantic", "hypothesis", "engine.transition.registry")
+"""What showing help must not load."""
 
 
 def _loaded_after(code: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
