@@ -32,6 +32,7 @@ from engine.runtime.faults import translated, translating
 from engine.runtime.history import Checkpoints
 from engine.snapshot import Event, Instance, Link, Schedule, Timer
 from engine.store import links, read, workflow_tables
+from engine.store.checkpoints import CheckpointFile
 from engine.store.outbox import DEFAULT_RETENTION, Subscription
 from engine.store.tables import DEFAULT_AGENCY
 from engine.store.write import write
@@ -288,10 +289,18 @@ class Engine:
 
     def verify_checkpoints(self) -> list[str]:
         """Problems of the checkpoint log for this agency, one line each: instances it records
-        that the database no longer has, and lines that are not checkpoints."""
+        that the database no longer has, lines that are not checkpoints, and a log file that is
+        missing while the database holds instances (the first transition writes it)."""
         index, problems = self.core.history.index()
         with self.core.read() as conn:
-            return [*self.core.history.orphans(conn, self.core.agency, index), *problems]
+            lines = [*self.core.history.orphans(conn, self.core.agency, index), *problems]
+            sink = self.core.history.sink
+            if (isinstance(sink, CheckpointFile) and sink.missing
+                    and read.has_instances(conn, self.core.agency)):
+                lines.append(f"the checkpoint log {sink.path} does not exist though the "
+                             "database holds instances (deleted, or a wrong path?); gongkai "
+                             "checkpoint starts a new one")
+        return lines
 
     def checkpoint(self) -> tuple[int, list[HistoryTampered]]:
         """Append the head of every instance of the agency whose history verifies to the

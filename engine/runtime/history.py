@@ -87,7 +87,13 @@ def checkpoint_sink(value: Checkpoints) -> CheckpointSink | None:
         return value  # type: ignore[return-value]
     if callable(value):
         return CallableSink(value)
-    return CheckpointFile(value)
+    sink = CheckpointFile(value)
+    try:
+        sink.check()
+    except OSError as exc:
+        raise InvalidArgument("checkpoints", f"names a log that cannot be created or written: "
+                                             f"{exc}") from exc
+    return sink
 
 
 class History:
@@ -107,9 +113,10 @@ class History:
             return
         try:
             self.sink.append([entry.signed(self.key) for entry in heads.written])
-        except Exception:  # the transition stands; the log misses these heads
-            log.exception("appending %d checkpoint(s) to %r failed", len(heads.written),
-                          self.sink)
+        except Exception as exc:  # the transition stands; the log misses these heads
+            log.error("appending %d checkpoint(s) to %r failed (%s: %s); gongkai checkpoint "
+                      "appends them later", len(heads.written), self.sink, type(exc).__name__,
+                      exc)
 
     def describe(self) -> str:
         """One line: keyed or not, and where checkpoints go."""

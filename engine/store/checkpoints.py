@@ -124,6 +124,21 @@ class CheckpointFile:
     def __repr__(self) -> str:
         return f"CheckpointFile({str(self.path)!r})"
 
+    def check(self) -> None:
+        """Raise ``OSError`` if the log cannot be written: its directory is missing or
+        read-only, or the path is a directory."""
+        folder = self.path.absolute().parent
+        if not folder.is_dir():
+            raise FileNotFoundError(f"the directory {folder} does not exist")
+        if self.path.is_dir() or not os.access(folder if not self.path.exists() else self.path,
+                                                os.W_OK):
+            raise PermissionError(f"{self.path} cannot be written")
+
+    @property
+    def missing(self) -> bool:
+        """Whether the log file does not exist (never written, deleted or misnamed)."""
+        return not self.path.exists()
+
     def append(self, entries: Sequence[Checkpoint]) -> None:
         """Append ``entries`` in one write (raises ``OSError`` if the file cannot be written)."""
         if not entries:
@@ -146,7 +161,8 @@ class CheckpointFile:
         try:
             size = self.path.stat().st_size
         except FileNotFoundError:
-            size = 0
+            self._entries, self._offset, self._problems = {}, 0, []
+            return
         if size < self._offset:
             self._entries, self._offset = {}, 0
             self._problems = [f"the checkpoint log {self.path} shrank while this engine read it"]

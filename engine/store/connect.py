@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, event, insert, select
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-from engine.errors import DatabaseUnavailable, SchemaMismatch
+from engine.errors import SchemaMismatch
 from engine.store import tables
 from engine.store.dialect import READ_ONLY
 from engine.store.faults import database_url, storage_errors
@@ -50,9 +50,6 @@ def connect(url: str, **kwargs: Any) -> SAEngine:
 
 
 def _sqlite_engine(url: str, **kwargs: Any) -> SAEngine:
-    if ":memory:" in url or url in ("sqlite://", "sqlite:///"):
-        raise DatabaseUnavailable(
-            "gongkai needs a SQLite file (its workers share it); use sqlite:///path.db")
     db = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
 
     @event.listens_for(db, "connect")

@@ -9,9 +9,10 @@ that nothing was written. The driver's error stays attached as ``cause``.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
@@ -73,12 +74,19 @@ def database_url(url: object) -> str:
             f"gongkai stores its records in SQLite or PostgreSQL, not {parsed.drivername!r}: "
             f"{shown(masked)} (use sqlite:///path.db or postgresql+psycopg://user@host/db)")
     if scheme == "sqlite":
-        _check_sqlite_path(parsed.database)
+        _check_sqlite_path(parsed.database, parsed.query)
+    if scheme == parsed.drivername:
+        return url
     return parsed.set(drivername=scheme).render_as_string(hide_password=False)
 
 
-def _check_sqlite_path(database: str | None) -> None:
-    if not database or database == ":memory:" or database.startswith("file:"):
+def _check_sqlite_path(database: str | None, query: Mapping[str, Any]) -> None:
+    """A SQLite database must be a file its workers share: not in memory, and in a directory
+    that exists."""
+    if not database or ":memory:" in database or "memory" in str(query.get("mode", "")):
+        raise DatabaseUnavailable("gongkai needs a SQLite file (its workers share it), not a "
+                                  "database in memory; use sqlite:///path.db")
+    if database.startswith("file:"):
         return
     folder = Path(database).expanduser().absolute().parent
     if not folder.is_dir():

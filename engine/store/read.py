@@ -89,6 +89,11 @@ def covered_row(conn: Connection, instance_id: str) -> dict[str, Any]:
     return dict(conn.execute(_COVERED, {"b_id": instance_id}).one()._mapping)
 
 
+def has_instances(conn: Connection, agency: str) -> bool:
+    """Whether the agency has any instance."""
+    return conn.execute(select(_I.c.id).where(_I.c.agency == agency).limit(1)).first() is not None
+
+
 def existing_ids(conn: Connection, agency: str, ids: Collection[str]) -> set[str]:
     """Which of ``ids`` are instances of ``agency``."""
     found: set[str] = set()

@@ -15,12 +15,12 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from engine.audit import ROW_FIELDS, row_digest, scheme_of, seal
+from engine.audit import KEYED_PREFIX, ROW_FIELDS, HistoryKey, row_digest, scheme_of, seal
 from engine.clocks.deadline import WorkingCalendar
 from engine.clocks.record import ClockRecord
 from engine.clocks.timers import derive
 from engine.definition.model import WorkflowDefinition
-from engine.errors import ConcurrentUpdate, HistoryTampered
+from engine.errors import ConcurrentUpdate, HistoryKeyMissing, HistoryTampered
 from engine.snapshot import EventFields
 from engine.store import tables
 from engine.store.checkpoints import heads_of
@@ -48,10 +48,10 @@ def write(conn: Connection, change: Change, now: datetime, definition: WorkflowD
     The event is sealed (``engine.audit.seal``) over the row it writes, with the transaction's
     history key (``engine.store.checkpoints``), and the new head is noted for the checkpoint
     log."""
-    if change.seq > 1:
-        _check_unaltered(conn, change)
     heads = heads_of(conn)
     key = heads.key if heads is not None else None
+    if change.seq > 1:
+        _check_unaltered(conn, change, key)
     fields = _event_fields(change, now)
     row = _row(change, now)
     covered = row_digest(row)
@@ -71,21 +71,28 @@ def write(conn: Connection, change: Change, now: datetime, definition: WorkflowD
 
 
 _E = tables.events
-_PRE_IMAGE = (select(*(_I.c[name] for name in ROW_FIELDS), _E.c.row_digest, _E.c.hash)
+_PRE_IMAGE = (select(*(_I.c[name] for name in ROW_FIELDS), _E.c.row_digest, _E.c.hash,
+                     _E.c.scheme)
               .select_from(_I.outerjoin(_E, (_E.c.instance_id == _I.c.id)
                                         & (_E.c.seq == _I.c.seq)))
               .where(_I.c.id == bindparam("b_id")))
 
 
-def _check_unaltered(conn: Connection, change: Change) -> None:
+def _check_unaltered(conn: Connection, change: Change, key: HistoryKey | None) -> None:
     """Refuse to build on an instance changed outside the engine: its row must be what its last
     event wrote, and that event the chain head the transition was decided on. Otherwise the new
     event would seal the altered row and hide the change from every later verification.
-    Raises :class:`HistoryTampered`; a row changed by another writer since it was read is left
-    to the version check (:class:`ConcurrentUpdate`)."""
+    Refuse as well to add an event sealed without the key (or with another) to a keyed chain:
+    it would break the chain for good. Raises :class:`HistoryTampered` (its
+    :class:`HistoryKeyMissing` for the key); a row changed by another writer since it was read
+    is left to the version check (:class:`ConcurrentUpdate`)."""
     found = conn.execute(_PRE_IMAGE, {"b_id": change.instance_id}).mappings().first()
     if found is None or found["seq"] != change.seq - 1:
         return
+    scheme = found["scheme"] or ""
+    if scheme.startswith(KEYED_PREFIX) and (key is None or key.scheme != scheme):
+        raise HistoryKeyMissing(change.instance_id, change.seq - 1,
+                                scheme[len(KEYED_PREFIX):], None if key is None else key.id)
     problem = None
     if found["hash"] is None or found["hash"] != change.prev_hash:
         problem = "its last event is missing or is not the instance's chain head"
