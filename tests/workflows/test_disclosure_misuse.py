@@ -154,3 +154,16 @@ def test_an_applicant_sees_and_may_fire_only_its_own_requests(db_url: str) -> No
     assert "withdraw" not in mine.engine.available_triggers(mine.id, stranger)
     assert mine.id not in {item.instance.id for item in mine.engine.worklist(stranger)}
     assert mine.id in {item.instance.id for item in mine.engine.worklist(own)}
+
+
+def test_a_withdrawal_is_not_dated_before_the_request_was_received(db_url: str) -> None:
+    """条例 31: the request exists from its receipt; a withdrawal dated before it would also drop
+    the request from every annual report (收到 in one year, 办结 in another)."""
+    story = story_in(db_url, "registered")
+    received = story.now.data["received_on"]
+    with unchanged(story.engine), pytest.raises(GuardRejected, match="before the request was"):
+        story.engine.fire(story.id, "withdraw", REGISTRAR,
+                          {"withdrawn_on": "2020-01-01", "reason": "不再需要"})
+    done = story.engine.fire(story.id, "withdraw", REGISTRAR,
+                             {"withdrawn_on": received, "reason": "不再需要"})
+    assert done.state == "closed"

@@ -160,7 +160,7 @@ def _transitions(fee_pauses_reply: bool) -> tuple[Transition, ...]:
         t("serve", "replied", "closed", REGISTRAR, ("送达", "Serve"), guards="served_after_reply",
           data_key="service"),
         t("withdraw", WITHDRAWABLE, "closed", (APPLICANT, REGISTRAR), ("撤回申请", "Withdraw"),
-          data_key="withdrawal", actions="set_outcome"),
+          guards="withdrawn_after_receipt", data_key="withdrawal", actions="set_outcome"),
         *_law_transitions(),
     )
 

@@ -66,6 +66,18 @@ def served_after_reply(ctx: TransitionContext) -> str | None:
     return None
 
 
+@guard("withdrawn_after_receipt")
+def withdrawn_after_receipt(ctx: TransitionContext) -> str | None:
+    """A withdrawal (撤回申请) withdraws a request that exists: it is not dated before the
+    request was received (条例 31), which would also take the request out of every year's
+    annual report (its 收到 and 办结 years would disagree)."""
+    withdrawn = date.fromisoformat(ctx.data["withdrawn_on"])
+    received = ctx.instance_data.get("received_on")
+    if received and withdrawn < date.fromisoformat(received):
+        return f"withdrawn_on {withdrawn} is before the request was received ({received}, 条例 31)"
+    return None
+
+
 @guard("reasons_period_over")
 def reasons_period_over(ctx: TransitionContext) -> str | None:
     """条例 35: no reasons given is recorded only once the period for them has run out."""
