@@ -113,6 +113,9 @@ def _parse(path: Path, text: str) -> dict[str, Any]:
     except RecursionError as exc:
         problem = "not a schedule file: arrays or tables nested too deeply to read"
         raise ScheduleFileError(path, [ScheduleProblem(problem)]) from exc
+    except ValueError as exc:  # a number too long to read
+        problem = f"not a schedule file: {str(exc)[:80]}"
+        raise ScheduleFileError(path, [ScheduleProblem(problem)]) from exc
 
 
 def load_schedule_files(paths: Iterable[StrPath]) -> dict[Path, Schedule]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import json
 import re
 import traceback
 from collections.abc import Callable, Mapping, Sequence
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from engine.errors import DefinitionError
+from engine.json_text import JSONTextError, read_json
 from engine.testing.defaults import SHRINK_SECONDS
 
 if TYPE_CHECKING:
@@ -47,10 +47,9 @@ def _definition(path: Path, registry_given: bool) -> WorkflowDefinition:
     except (OSError, UnicodeDecodeError) as exc:
         raise click.BadParameter(f"cannot read {path}: {exc}", param_hint=HINT) from None
     try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise click.BadParameter(f"{path} is not valid JSON: {exc.msg} (line {exc.lineno}, "
-                                 f"column {exc.colno})", param_hint=HINT) from None
+        raw = read_json(text)
+    except JSONTextError as exc:
+        raise click.BadParameter(f"{path}: {exc}", param_hint=HINT) from None
     if not isinstance(raw, dict):
         raise click.BadParameter(f"{path} must hold a JSON object, not {type(raw).__name__}",
                                  param_hint=HINT)

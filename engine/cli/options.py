@@ -7,7 +7,6 @@ bad value is a usage error naming its option (exit 2), never a traceback.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from calendars.errors import CalendarError
 from engine.actor import Actor
 from engine.definition.model import WorkflowDefinition
 from engine.errors import DatabaseUnavailable, StorageError, WorkflowError
+from engine.json_text import JSONTextError, read_json
 from engine.store.limits import DEFAULT_AGENCY
 
 if TYPE_CHECKING:
@@ -78,12 +78,9 @@ def _json_object(ctx: click.Context, param: click.Parameter, value: str | None
     if value is None:
         return None
     try:
-        parsed = json.loads(value)
-    except json.JSONDecodeError as exc:
-        raise click.BadParameter(f"not valid JSON: {exc.msg} (line {exc.lineno}, column "
-                                 f"{exc.colno})") from None
-    except RecursionError:
-        raise click.BadParameter("JSON nested too deeply to read") from None
+        parsed = read_json(value)
+    except JSONTextError as exc:
+        raise click.BadParameter(str(exc)) from None
     if not isinstance(parsed, dict):
         raise click.BadParameter(f"must be a JSON object, not {type(parsed).__name__}")
     return parsed

@@ -22,6 +22,7 @@ from engine.definition.model import (
 from engine.definition.schema import dict_problems
 from engine.definition.schema import name as name_problem
 from engine.errors import DefinitionError
+from engine.json_text import JSONTextError, read_json
 
 
 def _title(raw: Any) -> Title:
@@ -94,10 +95,9 @@ def definition_from_json(text: str) -> WorkflowDefinition:
     that is not JSON (or nests too deeply to read) and for every problem
     :func:`definition_from_dict` finds."""
     try:
-        raw = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        problem = exc.args[0] if isinstance(exc, ValueError) else "nests too deeply"
-        raise DefinitionError("(unnamed)", None, [f"not valid JSON: {problem}"]) from None
+        raw = read_json(text)
+    except JSONTextError as exc:
+        raise DefinitionError("(unnamed)", None, [str(exc)]) from None
     return definition_from_dict(raw)
 
 

@@ -13,7 +13,7 @@ import pytest
 ENGINE = Path(__file__).resolve().parents[2] / "engine"
 
 LAYERS = {
-    "errors": 1, "actor": 1, "timesource": 1, "personal": 1, "text": 1, "limits": 1,
+    "errors": 1, "actor": 1, "timesource": 1, "personal": 1, "text": 1, "limits": 1, "json_text": 1,
     "data": 1,
     "definition": 2,
     "clocks": 3, "snapshot": 3, "audit": 3,

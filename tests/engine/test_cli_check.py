@@ -88,7 +88,7 @@ def test_a_broken_invariant_prints_the_shrunk_run(letter: Path) -> None:
 
 @pytest.mark.parametrize(("content", "message"), [
     (None, "cannot read"),
-    ("{not json", "is not valid JSON"),
+    ("{not json", "not valid JSON"),
     ("[1, 2]", "must hold a JSON object, not list"),
 ])
 def test_a_bad_file_is_a_one_line_usage_error(tmp_path: Path, content: str | None,

@@ -357,7 +357,7 @@ API: list[Bad] = [
     Bad("definition-not-json", definition_json("{name: probe"), DefinitionError,
         r"not valid JSON"),
     Bad("definition-json-nested-100000", definition_json("[" * 100_000 + "]" * 100_000),
-        DefinitionError, r"not valid JSON: nests too deeply"),
+        DefinitionError, r"JSON nested too deeply to read"),
     Bad("definition-10mb-name", spoilt(setting("name", "n" * MB10)), DefinitionError,
         r"name: has at most 200 characters"),
     Bad("definition-dict-not-a-dict", lambda w: w.engine.register(
@@ -462,7 +462,7 @@ WITHDRAWAL = json.dumps(payload("withdraw", DAY), ensure_ascii=False)
 CLI: list[BadLine] = [
     BadLine("cli-fire-nan-data", on_db("fire", "{registered}", "accept", *REG,
                                        "--data", '{"x": NaN}'),
-            r"InvalidData: .*x: must be a finite number, not nan"),
+            r"--data.*NaN is not a number JSON allows"),
     BadLine("cli-fire-data-a-list", on_db("fire", "{registered}", "accept", *REG,
                                           "--data", "[1]"),
             r"--data.*must be a JSON object, not list"),
@@ -509,6 +509,18 @@ CLI: list[BadLine] = [
             r"mistyped\.db"),
     BadLine("cli-calendar-add-past-9999", plain("calendar", "add", "9999-12-31", "1"),
             r"9999-12-31"),
+    BadLine("cli-fire-data-twice-a-key", on_db("fire", "{registered}", "accept", *REG,
+                                              "--data", '{"note": "a", "note": "b"}'),
+            r"the key 'note' appears twice"),
+    BadLine("cli-fire-data-huge-number", on_db("fire", "{registered}", "accept", *REG,
+                                               "--data", '{"n": ' + "9" * 5000 + "}"),
+            r"--data.*not JSON gongkai reads"),
+    BadLine("cli-check-deep-definition", with_file(
+        "deep-definition.json", "[" * 100_000 + "]" * 100_000, "check"),
+            r"nested too deeply"),
+    BadLine("cli-calendar-check-huge-year", with_file(
+        "huge-year.toml", "year = " + "9" * 5000 + "\n", "calendar", "check"),
+            r"huge-year\.toml: not a schedule file"),
     BadLine("cli-calendar-check-deep-toml", with_file(
         "deep-cli.toml", "a = " + "[" * 100_000 + "]" * 100_000 + "\n", "calendar", "check"),
             r"deep-cli\.toml: .*nested too deeply"),
@@ -524,7 +536,7 @@ PROCESS: list[BadLine] = [
     BadLine("process-worker-poll-negative", on_db("worker", "--poll", "-1"), r"poll"),
     BadLine("process-fire-infinity-data", on_db("fire", "{registered}", "accept", *REG,
                                                 "--data", '{"x": Infinity}'),
-            r"InvalidData: .*x: must be a finite number, not inf"),
+            r"--data.*Infinity is not a number JSON allows"),
     BadLine("process-db-mysql", plain("list", "disclosure_request", "--db",
                                       "mysql://user@localhost/gongkai"), r"mysql"),
 ]

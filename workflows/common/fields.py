@@ -21,12 +21,16 @@ from pydantic import (
     ValidationInfo,
 )
 
+from engine.limits import ACTOR_ID_MAX
+from engine.text import text_problem
 from engine.timesource import SHANGHAI
 
 __all__ = [
+    "ActorId",
     "Count",
     "Date",
     "LapseData",
+    "OptionalActorId",
     "OptionalText",
     "PlannedDate",
     "Text",
@@ -120,6 +124,21 @@ date, or an aware datetime (taken to its Beijing date); within 1949-10-01..2099-
 Date = Annotated[PlannedDate, AfterValidator(_not_after_today)]
 """The Beijing date of something that has happened: as :data:`PlannedDate`, and never after
 the engine's today (the validation context's ``today``, which the engine gives)."""
+def an_actor_id(value: str) -> str:
+    """Refuse text that cannot be an actor's id (``engine.Actor``): blank, padded, holding control
+    or invisible characters, or longer than :data:`~engine.limits.ACTOR_ID_MAX`."""
+    problem = text_problem(value, ACTOR_ID_MAX)
+    if problem is None and value != value.strip():
+        problem = "may not begin or end with spaces"
+    if problem is not None:
+        raise ValueError(f"an actor id {problem}")
+    return value
+
+
+ActorId = Annotated[str, AfterValidator(an_actor_id)]
+"""The id of an actor (a person or system acting on an instance), as ``engine.Actor`` takes it."""
+OptionalActorId = Annotated[ActorId | None, BeforeValidator(blank_to_none)]
+"""An actor id, or ``None`` when blank or absent."""
 Count = Annotated[int, BeforeValidator(not_a_bool), Field(ge=0)]
 """A non-negative whole number."""
 

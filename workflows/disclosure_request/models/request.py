@@ -15,7 +15,15 @@ from pydantic import (
     field_validator,
 )
 
-from workflows.common.fields import Date, LapseData, OptionalText, Text, TriggerData, not_a_bool
+from workflows.common.fields import (
+    Date,
+    LapseData,
+    OptionalActorId,
+    OptionalText,
+    Text,
+    TriggerData,
+    not_a_bool,
+)
 
 from ..receipt import CHANNEL_DATE_FIELDS, DATE_FIELDS, Channel, receipt_date
 
@@ -57,7 +65,7 @@ class Applicant(TriggerData):
     name: Text
     type: ApplicantType
     contact: Text
-    id: OptionalText = None
+    id: OptionalActorId = None
 
 
 class RegisterData(TriggerData):
