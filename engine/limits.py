@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.errors import InvalidArgument
+
 ACTOR_ID_MAX = 128
 """Characters of an actor id (and of a role)."""
 
@@ -35,8 +37,11 @@ class Limits:
     def __post_init__(self) -> None:
         for name in ("text", "key", "items", "depth", "size"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise TypeError(f"Limits.{name} must be a whole number from 1, not {value!r}")
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError(f"Limits.{name} must be an int, not {type(value).__name__}")
+            if value < 1:
+                raise InvalidArgument(f"Limits.{name}", f"must be a whole number from 1, not "
+                                                        f"{value}")
 
 
 DEFAULT_LIMITS = Limits()

@@ -6,7 +6,7 @@ Whatever goes wrong, a command prints one line on stderr, ``gongkai: error: <Cla
 ====  =============  ==========================================================================
 code  family         errors
 ====  =============  ==========================================================================
-0     ok             the command did what was asked
+0     ok             the command did what was asked (also when the reader of its output left)
 1     refused        a :class:`~engine.errors.WorkflowError` of no family below; also a check
                      that ran and found a problem (``check``, ``verify``, ``calendar check``)
 2     usage          a bad option or argument, bad ``--data``, a SQLite file that does not exist
@@ -31,6 +31,7 @@ code. Commands of workflow packages get the same handler through :class:`Gongkai
 from __future__ import annotations
 
 import os
+import sys
 import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -223,10 +224,20 @@ class Handled(click.Command):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            _reader_gone()
         except Exception as exc:
             if _passes(exc):
                 raise
             raise reported(known(exc), debug_wanted(ctx)) from exc
+
+
+def _reader_gone() -> None:
+    """The reader of standard output closed it (``gongkai fire ... | head -c1``): the command
+    has done its work, so it ends quietly with 0; what is left to print goes nowhere."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, sys.stdout.fileno())
+    raise Exit(0)
 
 
 class GongkaiCommand(Handled):

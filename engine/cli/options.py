@@ -68,8 +68,8 @@ class FiniteFloatRange(click.FloatRange):
 MAX_PAGE = 1_000_000
 page_type = click.IntRange(1, MAX_PAGE)
 """A page number: 1 is the first; beyond ``MAX_PAGE`` no list reaches."""
-seconds_type = FiniteFloatRange(0, 86_400, min_open=True)
-"""An interval in seconds: more than 0, at most a day."""
+seconds_type = FiniteFloatRange(0.01, 86_400)
+"""An interval in seconds: from 0.01 (shorter only spins), at most a day."""
 
 
 def _json_object(ctx: click.Context, param: click.Parameter, value: str | None

@@ -17,6 +17,8 @@ from engine.text import text_problem
 
 MAX_RETRIES = 10_000
 MAX_PAGE_SIZE = 10_000
+SHORTEST_POLL = 0.01
+"""Seconds between a worker's polls at the least: a shorter interval only spins."""
 
 
 def actor(value: object) -> Actor:
@@ -61,12 +63,12 @@ def whole(argument: str, value: object, lowest: int, highest: int | None = None,
 
 
 def seconds(argument: str, value: object) -> float:
-    """A positive, finite number of seconds (a poll interval)."""
+    """A poll interval: a finite number of seconds from :data:`SHORTEST_POLL`."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError(f"{argument} must be a number of seconds, not {type(value).__name__}")
-    if not math.isfinite(value) or value <= 0:
-        raise InvalidArgument(argument, f"must be a positive, finite number of seconds, not "
-                                        f"{value}")
+    if not math.isfinite(value) or value < SHORTEST_POLL:
+        raise InvalidArgument(argument, f"must be a finite number of seconds from "
+                                        f"{SHORTEST_POLL}, not {value}")
     return float(value)
 
 

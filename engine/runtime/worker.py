@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import atexit
 import logging
-import math
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -17,22 +16,13 @@ from typing import TYPE_CHECKING
 from apscheduler.executors.debug import DebugExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from engine.errors import InvalidArgument
+from engine.runtime import arguments
 from engine.runtime.due import next_due, run_due_timers
 
 if TYPE_CHECKING:
     from engine.runtime.core import Core
 
 log = logging.getLogger("gongkai.worker")
-
-
-def _poll_interval(value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"poll_interval must be a number of seconds, not {type(value).__name__}")
-    if not (math.isfinite(value) and value > 0):
-        raise InvalidArgument("poll_interval", f"must be a finite number of seconds above 0, "
-                                               f"got {value!r}")
-    return float(value)
 
 
 class Worker:
@@ -45,7 +35,7 @@ class Worker:
         negative or NaN interval would make the scheduler spin and never stop."""
         self.core = core
         self.all_agencies = all_agencies
-        self.poll_interval = _poll_interval(poll_interval)
+        self.poll_interval = arguments.seconds("poll_interval", poll_interval)
         self.fired = 0
         self._lock = threading.Lock()
         self._stopping = False

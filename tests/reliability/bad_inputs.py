@@ -218,9 +218,9 @@ API: list[Bad] = [
     Bad("run-due-timers-limit-zero", lambda w: w.engine.run_due_timers(limit=0),
         InvalidArgument, r"'limit' must be a whole number from 1"),
     Bad("start-worker-poll-nan", lambda w: w.engine.start_worker(poll_interval=math.nan),
-        InvalidArgument, r"'poll_interval' must be a positive, finite number"),
+        InvalidArgument, r"'poll_interval' must be a finite number of seconds from 0.01"),
     Bad("start-worker-poll-negative", lambda w: w.engine.start_worker(poll_interval=-1),
-        InvalidArgument, r"'poll_interval' must be a positive, finite number"),
+        InvalidArgument, r"'poll_interval' must be a finite number of seconds from 0.01"),
     Bad("advance-to-text", lambda w: w.engine.advance("2025-12-01"),  # type: ignore[arg-type]
         TypeError, r"to must be a datetime, not str"),
     Bad("events-since-text", lambda w: list(w.engine.events(since="yesterday")),  # type: ignore

@@ -70,7 +70,7 @@ def a_day(value: object) -> object:
     not_a_number(value)
     if isinstance(value, str):
         text = value.strip()
-        if len(text) == 10:
+        if len(text) == 10 or not any(sep in text for sep in "T "):
             try:
                 return dt.date.fromisoformat(text)
             except ValueError:
