@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import math
 import re
+import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
@@ -142,6 +144,10 @@ def open_engine(db_url: str, agency: str = DEFAULT_AGENCY, *, create: bool = Fal
     if missing is not None and not create:
         raise click.BadParameter(f"no database at {missing}; check the path (gongkai start and "
                                  "gongkai demo create a new one)", param_hint="'--db'")
+    foreign = _foreign_sqlite_file(db_url)
+    if foreign is not None and not create:
+        raise click.BadParameter(f"{foreign} is not a gongkai database (it has tables but no "
+                                 "gongkai_meta); check the path", param_hint="'--db'")
     try:
         engine = Engine(db_url, agency=agency)
     except StorageError as exc:
@@ -173,6 +179,24 @@ def _missing_sqlite_file(url: str) -> str | None:
     if not path or path == ":memory:" or Path(path).exists():
         return None
     return path
+
+
+def _foreign_sqlite_file(url: str) -> str | None:
+    """The path of a SQLite file URL whose file holds tables but not gongkai's (a command that
+    only reads must not create gongkai's tables in another application's file), else ``None``.
+    Read without writing, through SQLite's own read-only mode."""
+    match = SQLITE_FILE.match(url)
+    path = match["path"] if match is not None else ""
+    if not path or path.startswith("file:") or not Path(path).is_file():
+        return None
+    try:
+        with closing(sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode=ro",
+                                     uri=True)) as conn:
+            names = {row[0] for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.Error:
+        return None  # the engine says what is wrong with it
+    return path if names and "gongkai_meta" not in names else None
 
 
 def masked_url(url: str) -> str:

@@ -134,6 +134,23 @@ def test_a_missing_sqlite_file_is_refused_and_not_created(tmp_path: Any) -> None
     assert not (tmp_path / "typo.db").exists()
 
 
+def test_another_applications_sqlite_file_is_refused_and_left_alone(tmp_path: Any) -> None:
+    """A --db naming another application's SQLite file must not get gongkai's tables created
+    in it by a command that only reads."""
+    import sqlite3
+
+    path = tmp_path / "app.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE orders (id INTEGER)")
+    for command in (["timers"], ["verify"], ["list", "disclosure_request"]):
+        result = CliRunner().invoke(main, [*command, "--db", f"sqlite:///{path}"])
+        assert result.exit_code == 2, result.output
+        assert "is not a gongkai database" in result.output
+    with sqlite3.connect(path) as conn:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master")]
+    assert names == ["orders"]
+
+
 def test_a_multi_line_error_stays_on_its_timer_line() -> None:
     from engine.cli import _one_line
 
