@@ -10,6 +10,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -55,8 +56,12 @@ def change(instance_id: str, seq: int, *, agency: str = "default", key: str | No
 
 
 def put(core: Core, c: Change) -> None:
+    """Write ``c`` on the chain as it stands (a change decided on the instance's head)."""
     with core.begin() as conn:
-        write(conn, c, NOW, sample.definition(), core.calendar)
+        head = conn.execute(select(tables.instances.c.last_hash).where(
+            tables.instances.c.id == c.instance_id)).scalar()
+        write(conn, replace(c, prev_hash=head or GENESIS), NOW, sample.definition(),
+              core.calendar)
 
 
 def new_instance(core: Core, agency: str = "default") -> str:
