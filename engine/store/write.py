@@ -7,7 +7,7 @@ more than executing them (SQLAlchemy constructs and cache-keys every value each 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -166,6 +166,14 @@ _FAILED = (update(_T).where(_T.c.id == bindparam("b_id"))
 def settle_timer(conn: Connection, timer_id: int, status: str, now: datetime) -> None:
     """Mark a claimed timer fired or cancelled."""
     conn.execute(_SETTLE, {"b_id": timer_id, "b_status": status, "b_now": now})
+
+
+def settle_timers(conn: Connection, settled: Sequence[tuple[int, str]], now: datetime) -> None:
+    """Mark claimed timers fired or cancelled (``(timer id, status)`` pairs), in one
+    ``executemany``."""
+    if settled:
+        conn.execute(_SETTLE, [{"b_id": timer_id, "b_status": status, "b_now": now}
+                               for timer_id, status in settled])
 
 
 def timer_failed(conn: Connection, timer_id: int, attempts: int, error: str, failed: bool,
