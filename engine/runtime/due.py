@@ -32,7 +32,7 @@ from engine.store.checkpoints import Heads, heads_of
 from engine.store.claims import claim_due_timers
 from engine.store.read import load_instances, next_timer_due
 from engine.store.schedules import next_schedule_due
-from engine.store.write import settle_timers, timer_failed, write
+from engine.store.write import flush_outbox, settle_timers, timer_failed, write
 from engine.timesource import local_date
 from engine.transition.change import StoredInstance
 from engine.transition.decide import decide_fire, decide_mark
@@ -66,25 +66,53 @@ def run_due_timers(core: Core, limit: int | None = None, all_agencies: bool = Fa
     return fired
 
 
+class _Rerun(Exception):
+    """A batch run the fast way failed: it is rolled back and run again the careful way."""
+
+
 def _fire_batch(core: Core, now: datetime, agency: str | None, size: int) -> int | None:
     """Claim and settle up to ``size`` due timers in one transaction: how many fired (not
-    cancelled or failed), None if none was due. The claimed instances are read in one query
-    and the settled timers written in one ``executemany`` at the end of the batch."""
+    cancelled or failed), None if none was due.
+
+    The batch runs first the fast way (:func:`_fire_claimed` with ``fast``); if anything in it
+    fails, it is rolled back and run again the careful way, where each timer's failure is
+    recorded on it alone: the outcome is the careful way's in every case."""
+    try:
+        return _fire_claimed(core, now, agency, size, fast=True)
+    except _Rerun:
+        return _fire_claimed(core, now, agency, size, fast=False)
+
+
+def _fire_claimed(core: Core, now: datetime, agency: str | None, size: int, fast: bool
+                  ) -> int | None:
+    """The batch: the claimed instances are read in one query, the settled timers written in
+    one ``executemany`` at its end. The careful way fires each timer in a savepoint. The fast
+    way fires reminders and overdue marks (which run no action) without one and holds the
+    outbox rows back for one ``executemany``; any failure there raises :class:`_Rerun`."""
     with core.begin() as conn:
         timers = claim_due_timers(conn, core.dialect, now, agency, size)
         if not timers:
             return None
         rows = load_instances(conn, {timer.instance_id for timer in timers})
         heads = heads_of(conn)
+        if heads is not None and fast:
+            heads.hold_outbox()
         settled: list[tuple[int, str]] = []
         for timer in timers:
             # an instance this batch wrote (or may have written) is read afresh
             seen = len(heads.written) if heads is not None else 0
-            status = _fire_next(conn, core, timer, rows.pop(timer.instance_id, None), now)
+            status = _fire_next(conn, core, timer, rows.pop(timer.instance_id, None), now,
+                                fast)
             _forget_written(rows, heads, seen)
             if status is not None:
                 settled.append((timer.id, status))
-        settle_timers(conn, settled, now)
+        try:
+            settle_timers(conn, settled, now)
+            flush_outbox(conn)
+        except Exception as exc:
+            if fast:
+                raise _Rerun from exc
+            raise
         return sum(status == "fired" for _, status in settled)
 
 
@@ -98,10 +126,17 @@ def _forget_written(rows: dict[str, StoredInstance], heads: Heads | None, seen: 
         rows.pop(head.instance_id, None)
 
 
-def _fire_next(conn: Any, core: Core, timer: Any, row: StoredInstance | None, now: datetime
-               ) -> str | None:
-    """Fire one claimed timer in a savepoint: its new status (``fired`` or ``cancelled``), or
-    None if it failed (the failure recorded on the timer)."""
+def _fire_next(conn: Any, core: Core, timer: Any, row: StoredInstance | None, now: datetime,
+               fast: bool) -> str | None:
+    """Fire one claimed timer: its new status (``fired`` or ``cancelled``), or None if it
+    failed (the failure recorded on the timer). An expiry (which runs the workflow's actions),
+    and every timer the careful way, fires in a savepoint; a mark the fast way does not, and
+    its failure raises :class:`_Rerun`."""
+    if fast and timer.kind != AUTOMATIC:
+        try:
+            return _fire(conn, core, timer, row, now)
+        except Exception as exc:
+            raise _Rerun from exc
     savepoint = conn.begin_nested()
     try:
         status = _fire(conn, core, timer, row, now)

@@ -23,7 +23,7 @@ from engine.definition.model import WorkflowDefinition
 from engine.errors import ConcurrentUpdate
 from engine.snapshot import EventFields
 from engine.store import tables
-from engine.store.checkpoints import heads_of
+from engine.store.checkpoints import Heads, heads_of
 from engine.transition.change import Change
 
 _I = tables.instances
@@ -59,7 +59,7 @@ def write(conn: Connection, change: Change, now: datetime, definition: WorkflowD
     conn.execute(_INSERT_EVENT, dict(
         vars(fields), hash=digest, agency=change.agency, workflow=change.workflow,
         scheme=scheme, row_digest=covered))
-    _queue(conn, change, now)
+    _queue(conn, change, now, heads)
     if change.closed:
         cancel_timers(conn, change.instance_id, None, now)
     else:
@@ -116,7 +116,9 @@ def _write_row(conn: Connection, change: Change, now: datetime, row: dict[str, A
         raise ConcurrentUpdate(change.instance_id, change.read_version, actual)
 
 
-def _queue(conn: Connection, change: Change, now: datetime) -> None:
+def _queue(conn: Connection, change: Change, now: datetime, heads: Heads | None) -> None:
+    """The event's outbox row and the change's messages: inserted now, or held by the
+    transaction (:meth:`Heads.hold_outbox`) for :func:`flush_outbox`."""
     payload = dict(instance_id=change.instance_id, workflow=change.workflow, seq=change.seq,
                    trigger=change.trigger, from_state=change.from_state,
                    to_state=change.to_state, actor_id=change.actor_id,
@@ -126,7 +128,19 @@ def _queue(conn: Connection, change: Change, now: datetime) -> None:
     params = [dict(r, instance_id=change.instance_id, seq=change.seq, agency=change.agency,
                    workflow=change.workflow, trigger=change.trigger, attempts=0,
                    next_attempt_at=now) for r in rows]
-    conn.execute(_INSERT_OUTBOX, params[0] if len(params) == 1 else params)
+    if heads is not None and heads.held is not None:
+        heads.held.extend(params)
+    else:
+        conn.execute(_INSERT_OUTBOX, params[0] if len(params) == 1 else params)
+
+
+def flush_outbox(conn: Connection) -> None:
+    """Insert the outbox rows the transaction held back (in the order they were written), in
+    one statement; the transaction holds none afterwards."""
+    heads = heads_of(conn)
+    if heads is not None and heads.held:
+        rows, heads.held[:] = list(heads.held), []
+        conn.execute(_INSERT_OUTBOX, rows)
 
 
 def reschedule(conn: Connection, change: Change, definition: WorkflowDefinition,
