@@ -39,6 +39,8 @@ _T = tables.timers
 _CANCEL_ALL = (update(_T).where(_T.c.instance_id == bindparam("b_id"), _T.c.status == "pending")
                .values(status="cancelled", fired_at=bindparam("b_now")))
 _CANCEL_CLOCKS = _CANCEL_ALL.where(_T.c.clock.in_(bindparam("b_clocks", expanding=True)))
+_CANCEL_CLOCK = _CANCEL_ALL.where(_T.c.clock == bindparam("b_clock"))
+"""One clock (the usual case): an expanding ``IN`` is rendered afresh on every call."""
 
 
 def write(conn: Connection, change: Change, now: datetime, definition: WorkflowDefinition,
@@ -165,9 +167,12 @@ def cancel_timers(conn: Connection, instance_id: str, clocks: Iterable[str] | No
     """Cancel pending timers of an instance (of the given clocks, or all of them)."""
     if clocks is None:
         conn.execute(_CANCEL_ALL, {"b_id": instance_id, "b_now": now})
+        return
+    names = list(clocks)
+    if len(names) == 1:
+        conn.execute(_CANCEL_CLOCK, {"b_id": instance_id, "b_now": now, "b_clock": names[0]})
     else:
-        conn.execute(_CANCEL_CLOCKS, {"b_id": instance_id, "b_now": now,
-                                      "b_clocks": list(clocks)})
+        conn.execute(_CANCEL_CLOCKS, {"b_id": instance_id, "b_now": now, "b_clocks": names})
 
 
 _SETTLE = (update(_T).where(_T.c.id == bindparam("b_id"))
