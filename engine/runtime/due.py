@@ -2,10 +2,12 @@
 transition path, exactly once; and simulated time.
 
 Due timers are claimed (``engine.store.claims``) and fired in batches of up to :data:`BATCH` per
-transaction, each timer in a savepoint of its own, so one timer's failure rolls back only its own
-transition and never blocks the others; a batch commits (and syncs to disk) once. A timer whose
-clock or
-instance moved on is cancelled, never fired. A timer whose transition fails is retried with
+transaction; a batch commits (and syncs to disk) once. One timer's failure rolls back only its own
+transition and never blocks the others: a batch runs first the fast way (reminders and overdue
+marks, which run no action, without a savepoint; outbox rows inserted together at the end), and
+if anything in it fails it is rolled back and run again with each timer in a savepoint of its own,
+where a failure is recorded on its timer. A timer whose clock or instance moved on is cancelled,
+never fired. A timer whose transition fails is retried with
 back-off and, after :data:`MAX_ATTEMPTS`, parked as ``failed`` with its error. :func:`run_until`
 walks a manual clock through every due time (timers and schedules) in order, for tests and
 simulations. A family member's timer carries the member's name (``consultation[甲公司]``) in its
