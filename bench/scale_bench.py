@@ -6,7 +6,9 @@ doing the writes the step cannot do without), so the machine's load touches both
 
 * ``open``: with 1,000 / 10,000 / … open requests (each with a running clock and its two timers),
   ``start``, a clocked step (``restart``: cancel the clock's timers, write new ones) and a plain
-  step (``touch``), in ms; each size's figure against the first size's.
+  step (``touch``), in ms; each size's figure against the first size's. Two floors: the instance
+  row and its event (``floor``), and the writes a clocked step cannot do without (``clocked
+  floor``: those, the outbox row, the cancel and the two new timers).
 * ``outbox``: the outbox rows left after many transitions nobody subscribes to, with the default
   retention set to 0 and with retention off (``None``).
 * ``register``: a step that draws a register number (``workflows.common.numbering``) against the
@@ -127,9 +129,32 @@ def floor_step(conn: Any, iid: str, trigger: str, now: datetime) -> int:
     return int(seq)
 
 
+_T = storage.timers
+_FLOOR_CANCEL = (sa.update(_T).where(_T.c.instance_id == bindparam("b_id"),
+                                     _T.c.status == "pending", _T.c.clock == "reply")
+                 .values(status="cancelled", fired_at=bindparam("b_now")))
+_FLOOR_TIMERS = sa.insert(_T)
+
+
+def clocked_floor_step(conn: Any, iid: str, now: datetime) -> None:
+    """The writes a clocked step (``restart``) cannot do without: the instance row and its
+    event, the event's outbox row, the clock's pending timers cancelled and its two new timers
+    (a reminder and the overdue mark) written."""
+    seq = floor_step(conn, iid, "restart", now)
+    conn.execute(_FLOOR_OUTBOX, dict(
+        instance_id=iid, seq=seq, workflow="scale", topic="event", trigger="restart",
+        payload={}, attempts=0, next_attempt_at=now))
+    conn.execute(_FLOOR_CANCEL, {"b_id": iid, "b_now": now})
+    conn.execute(_FLOOR_TIMERS, [
+        dict(instance_id=iid, workflow="scale", state="open", clock="reply", kind=kind,
+             trigger=kind, due_at=now + timedelta(days=days), epoch=seq, status="pending",
+             attempts=0)
+        for kind, days in (("reminder", 25), ("overdue", 29))])
+
+
 # -- open: cost against the number of open requests ---------------------------------------------
 
-STEPS = ("start", "restart", "touch", "floor")
+STEPS = ("start", "restart", "touch", "floor", "clocked floor")
 
 
 @dataclass
@@ -169,10 +194,16 @@ def open_size(backend: str, url: str, size: int, ops: int, rounds: int) -> OpenR
         with engine.db.begin() as conn:
             floor_step(conn, iid, "touch", datetime.now(UTC))
 
+    def clocked_floor(n: int) -> None:
+        iid = ids[(next(picks) * 7919) % len(ids)]
+        with engine.db.begin() as conn:
+            clocked_floor_step(conn, iid, datetime.now(UTC))
+
     def start(n: int) -> None:
         engine.start("scale", ACTOR)
 
-    steps = {"start": start, "restart": restart, "touch": touch, "floor": floor}
+    steps = {"start": start, "restart": restart, "touch": touch, "floor": floor,
+             "clocked floor": clocked_floor}
     for r in range(rounds):
         order = STEPS if r % 2 == 0 else tuple(reversed(STEPS))
         for step in order:

@@ -2,10 +2,12 @@
 transition path, exactly once; and simulated time.
 
 Due timers are claimed (``engine.store.claims``) and fired in batches of up to :data:`BATCH` per
-transaction, each timer in a savepoint of its own, so one timer's failure rolls back only its own
-transition and never blocks the others; a batch commits (and syncs to disk) once. A timer whose
-clock or
-instance moved on is cancelled, never fired. A timer whose transition fails is retried with
+transaction; a batch commits (and syncs to disk) once. One timer's failure rolls back only its own
+transition and never blocks the others: a batch runs first the fast way (reminders and overdue
+marks, which run no action, without a savepoint; outbox rows inserted together at the end), and
+if anything in it fails it is rolled back and run again with each timer in a savepoint of its own,
+where a failure is recorded on its timer. A timer whose clock or instance moved on is cancelled,
+never fired. A timer whose transition fails is retried with
 back-off and, after :data:`MAX_ATTEMPTS`, parked as ``failed`` with its error. :func:`run_until`
 walks a manual clock through every due time (timers and schedules) in order, for tests and
 simulations. A family member's timer carries the member's name (``consultation[甲公司]``) in its
@@ -28,11 +30,13 @@ from engine.runtime.core import Core
 from engine.runtime.recompute import moved, recompute_instance
 from engine.runtime.retry import BASE_BACKOFF, MAX_ATTEMPTS, retry_at
 from engine.runtime.schedules import fire_next_schedule
+from engine.store.checkpoints import Heads, heads_of
 from engine.store.claims import claim_due_timers
-from engine.store.read import next_timer_due
+from engine.store.read import load_instances, next_timer_due
 from engine.store.schedules import next_schedule_due
-from engine.store.write import settle_timer, timer_failed, write
+from engine.store.write import flush_outbox, settle_timers, timer_failed, write
 from engine.timesource import local_date
+from engine.transition.change import StoredInstance
 from engine.transition.decide import decide_fire, decide_mark
 
 log = logging.getLogger("gongkai.timers")
@@ -64,33 +68,91 @@ def run_due_timers(core: Core, limit: int | None = None, all_agencies: bool = Fa
     return fired
 
 
+class _Rerun(Exception):
+    """A batch run the fast way failed: it is rolled back and run again the careful way."""
+
+
 def _fire_batch(core: Core, now: datetime, agency: str | None, size: int) -> int | None:
     """Claim and settle up to ``size`` due timers in one transaction: how many fired (not
-    cancelled or failed), None if none was due."""
+    cancelled or failed), None if none was due.
+
+    The batch runs first the fast way (:func:`_fire_claimed` with ``fast``); if anything in it
+    fails, it is rolled back and run again the careful way, where each timer's failure is
+    recorded on it alone: the outcome is the careful way's in every case."""
+    try:
+        return _fire_claimed(core, now, agency, size, fast=True)
+    except _Rerun:
+        return _fire_claimed(core, now, agency, size, fast=False)
+
+
+def _fire_claimed(core: Core, now: datetime, agency: str | None, size: int, fast: bool
+                  ) -> int | None:
+    """The batch: the claimed instances are read in one query, the settled timers written in
+    one ``executemany`` at its end. The careful way fires each timer in a savepoint. The fast
+    way fires reminders and overdue marks (which run no action) without one and holds the
+    outbox rows back for one ``executemany``; any failure there raises :class:`_Rerun`."""
     with core.begin() as conn:
         timers = claim_due_timers(conn, core.dialect, now, agency, size)
         if not timers:
             return None
-        return sum(_fire_next(conn, core, timer, now) for timer in timers)
+        rows = load_instances(conn, {timer.instance_id for timer in timers})
+        heads = heads_of(conn)
+        if heads is not None and fast:
+            heads.hold_outbox()
+        settled: list[tuple[int, str]] = []
+        for timer in timers:
+            # an instance this batch wrote (or may have written) is read afresh
+            seen = len(heads.written) if heads is not None else 0
+            status = _fire_next(conn, core, timer, rows.pop(timer.instance_id, None), now,
+                                fast)
+            _forget_written(rows, heads, seen)
+            if status is not None:
+                settled.append((timer.id, status))
+        try:
+            settle_timers(conn, settled, now)
+            flush_outbox(conn)
+        except Exception as exc:
+            if fast:
+                raise _Rerun from exc
+            raise
+        return sum(status == "fired" for _, status in settled)
 
 
-def _fire_next(conn: Any, core: Core, timer: Any, now: datetime) -> int:
-    """Fire one claimed timer in a savepoint: 1 if it fired, 0 if cancelled or failed (the
-    failure recorded on the timer)."""
+def _forget_written(rows: dict[str, StoredInstance], heads: Heads | None, seen: int) -> None:
+    """Drop the rows of the instances written since ``heads`` held ``seen`` entries (a timer's
+    transition may write another instance, e.g. a parent); all of them if nothing says."""
+    if heads is None:
+        rows.clear()
+        return
+    for head in heads.written[seen:]:
+        rows.pop(head.instance_id, None)
+
+
+def _fire_next(conn: Any, core: Core, timer: Any, row: StoredInstance | None, now: datetime,
+               fast: bool) -> str | None:
+    """Fire one claimed timer: its new status (``fired`` or ``cancelled``), or None if it
+    failed (the failure recorded on the timer). An expiry (which runs the workflow's actions),
+    and every timer the careful way, fires in a savepoint; a mark the fast way does not, and
+    its failure raises :class:`_Rerun`."""
+    if fast and timer.kind != AUTOMATIC:
+        try:
+            return _fire(conn, core, timer, row, now)
+        except Exception as exc:
+            raise _Rerun from exc
     savepoint = conn.begin_nested()
     try:
-        status = _fire(conn, core, timer, now)
+        status = _fire(conn, core, timer, row, now)
     except Exception as exc:  # any failure is recorded on the timer, never lost
         savepoint.rollback()
         _record_failure(conn, timer, exc, now)
-        return 0
+        return None
     savepoint.commit()
-    settle_timer(conn, timer.id, status, now)
-    return 1 if status == "fired" else 0
+    return status
 
 
-def _fire(conn: Any, core: Core, timer: Any, now: datetime) -> str:
-    row = core.load(conn, timer.instance_id, any_agency=True)
+def _fire(conn: Any, core: Core, timer: Any, row: StoredInstance | None, now: datetime) -> str:
+    if row is None:
+        row = core.load(conn, timer.instance_id, any_agency=True)
     compiled = core.compiled(row, conn)
     rec = row.records.get(timer.clock)
     if row.closed or rec is None or rec.epoch != timer.epoch or not rec.running:

@@ -30,30 +30,43 @@ OPTION = "gongkai_history"
 
 
 class Heads:
-    """The key a writing transaction seals events with, and the heads it wrote."""
+    """The key a writing transaction seals events with, the heads it wrote, and (when the
+    transaction asked for it, :meth:`hold_outbox`) the outbox rows it holds back to insert in
+    one statement before commit."""
 
-    __slots__ = ("key", "written", "_marks")
+    __slots__ = ("key", "written", "held", "_marks")
 
     def __init__(self, key: HistoryKey | None) -> None:
         self.key = key
         self.written: list[Checkpoint] = []
-        self._marks: list[int] = []
+        self.held: list[dict[str, Any]] | None = None
+        self._marks: list[tuple[int, int]] = []
 
     def note(self, agency: str, instance_id: str, seq: int, digest: str, at: datetime) -> None:
         self.written.append(Checkpoint(agency, instance_id, seq, digest, at))
 
+    def hold_outbox(self) -> None:
+        """Hold outbox rows back from now on (``engine.store.write.flush_outbox`` inserts them):
+        the timer drain writes a batch's rows in one statement."""
+        if self.held is None:
+            self.held = []
+
     def mark(self) -> None:
         """A savepoint began (savepoints nest: a stack of marks)."""
-        self._marks.append(len(self.written))
+        self._marks.append((len(self.written), len(self.held or ())))
 
     def release(self) -> None:
         if self._marks:
             self._marks.pop()
 
     def undo(self) -> None:
-        """The innermost savepoint rolled back: forget the heads noted since it began."""
+        """The innermost savepoint rolled back: forget the heads noted, and the outbox rows
+        held, since it began."""
         if self._marks:
-            del self.written[self._marks.pop():]
+            written, held = self._marks.pop()
+            del self.written[written:]
+            if self.held is not None:
+                del self.held[held:]
 
 
 def heads_of(conn: Connection) -> Heads | None:

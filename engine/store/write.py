@@ -7,7 +7,7 @@ more than executing them (SQLAlchemy constructs and cache-keys every value each 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +23,7 @@ from engine.definition.model import WorkflowDefinition
 from engine.errors import ConcurrentUpdate, HistoryKeyMissing, HistoryTampered
 from engine.snapshot import EventFields
 from engine.store import tables
-from engine.store.checkpoints import heads_of
+from engine.store.checkpoints import Heads, heads_of
 from engine.transition.change import Change
 
 _I = tables.instances
@@ -39,6 +39,8 @@ _T = tables.timers
 _CANCEL_ALL = (update(_T).where(_T.c.instance_id == bindparam("b_id"), _T.c.status == "pending")
                .values(status="cancelled", fired_at=bindparam("b_now")))
 _CANCEL_CLOCKS = _CANCEL_ALL.where(_T.c.clock.in_(bindparam("b_clocks", expanding=True)))
+_CANCEL_CLOCK = _CANCEL_ALL.where(_T.c.clock == bindparam("b_clock"))
+"""One clock (the usual case): an expanding ``IN`` is rendered afresh on every call."""
 
 
 def write(conn: Connection, change: Change, now: datetime, definition: WorkflowDefinition,
@@ -61,7 +63,7 @@ def write(conn: Connection, change: Change, now: datetime, definition: WorkflowD
     conn.execute(_INSERT_EVENT, dict(
         vars(fields), hash=digest, agency=change.agency, workflow=change.workflow,
         scheme=scheme, row_digest=covered))
-    _queue(conn, change, now)
+    _queue(conn, change, now, heads)
     if change.closed:
         cancel_timers(conn, change.instance_id, None, now)
     else:
@@ -151,7 +153,9 @@ def _write_row(conn: Connection, change: Change, now: datetime, row: dict[str, A
         raise ConcurrentUpdate(change.instance_id, change.read_version, actual)
 
 
-def _queue(conn: Connection, change: Change, now: datetime) -> None:
+def _queue(conn: Connection, change: Change, now: datetime, heads: Heads | None) -> None:
+    """The event's outbox row and the change's messages: inserted now, or held by the
+    transaction (:meth:`Heads.hold_outbox`) for :func:`flush_outbox`."""
     payload = dict(instance_id=change.instance_id, workflow=change.workflow, seq=change.seq,
                    trigger=change.trigger, from_state=change.from_state,
                    to_state=change.to_state, actor_id=change.actor_id,
@@ -161,7 +165,19 @@ def _queue(conn: Connection, change: Change, now: datetime) -> None:
     params = [dict(r, instance_id=change.instance_id, seq=change.seq, agency=change.agency,
                    workflow=change.workflow, trigger=change.trigger, attempts=0,
                    next_attempt_at=now) for r in rows]
-    conn.execute(_INSERT_OUTBOX, params[0] if len(params) == 1 else params)
+    if heads is not None and heads.held is not None:
+        heads.held.extend(params)
+    else:
+        conn.execute(_INSERT_OUTBOX, params[0] if len(params) == 1 else params)
+
+
+def flush_outbox(conn: Connection) -> None:
+    """Insert the outbox rows the transaction held back (in the order they were written), in
+    one statement; the transaction holds none afterwards."""
+    heads = heads_of(conn)
+    if heads is not None and heads.held:
+        rows, heads.held[:] = list(heads.held), []
+        conn.execute(_INSERT_OUTBOX, rows)
 
 
 def reschedule(conn: Connection, change: Change, definition: WorkflowDefinition,
@@ -186,9 +202,12 @@ def cancel_timers(conn: Connection, instance_id: str, clocks: Iterable[str] | No
     """Cancel pending timers of an instance (of the given clocks, or all of them)."""
     if clocks is None:
         conn.execute(_CANCEL_ALL, {"b_id": instance_id, "b_now": now})
+        return
+    names = list(clocks)
+    if len(names) == 1:
+        conn.execute(_CANCEL_CLOCK, {"b_id": instance_id, "b_now": now, "b_clock": names[0]})
     else:
-        conn.execute(_CANCEL_CLOCKS, {"b_id": instance_id, "b_now": now,
-                                      "b_clocks": list(clocks)})
+        conn.execute(_CANCEL_CLOCKS, {"b_id": instance_id, "b_now": now, "b_clocks": names})
 
 
 _SETTLE = (update(_T).where(_T.c.id == bindparam("b_id"))
@@ -201,6 +220,14 @@ _FAILED = (update(_T).where(_T.c.id == bindparam("b_id"))
 def settle_timer(conn: Connection, timer_id: int, status: str, now: datetime) -> None:
     """Mark a claimed timer fired or cancelled."""
     conn.execute(_SETTLE, {"b_id": timer_id, "b_status": status, "b_now": now})
+
+
+def settle_timers(conn: Connection, settled: Sequence[tuple[int, str]], now: datetime) -> None:
+    """Mark claimed timers fired or cancelled (``(timer id, status)`` pairs), in one
+    ``executemany``."""
+    if settled:
+        conn.execute(_SETTLE, [{"b_id": timer_id, "b_status": status, "b_now": now}
+                               for timer_id, status in settled])
 
 
 def timer_failed(conn: Connection, timer_id: int, attempts: int, error: str, failed: bool,

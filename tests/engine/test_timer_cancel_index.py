@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import event, inspect, text
 
 from engine.store.connect import connect
-from engine.store.write import _CANCEL_CLOCKS
+from engine.store.write import _CANCEL_CLOCK, _CANCEL_CLOCKS
 from tests.engine.helpers import CLERK
 from tests.engine.test_timers import ticket_engine
 
@@ -50,6 +50,15 @@ def test_the_cancel_is_found_through_the_instance_index(tmp_path: Any) -> None:
     params = ("cancelled", "2025-03-03", "some-id", "pending", "answer")
     with db.connect() as conn:
         plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params).all()
+    assert any(INDEX in str(row) for row in plan), plan
+
+
+def test_the_one_clock_cancel_is_found_through_the_instance_index(tmp_path: Any) -> None:
+    db = connect(f"sqlite:///{tmp_path / 'g.db'}")
+    params = ("cancelled", "2025-03-03", "some-id", "pending", "answer")
+    with db.connect() as conn:
+        plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {_CANCEL_CLOCK.compile(db)}",
+                                    params).all()
     assert any(INDEX in str(row) for row in plan), plan
 
 
