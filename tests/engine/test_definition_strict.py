@@ -27,6 +27,7 @@ from engine.definition.schema import NAME_LIMIT, RECORDS
 from engine.definition.validate import validate
 from engine.testing import dump
 from tests.engine import sample
+from tests.engine.definition_edits import setting
 from tests.engine.helpers import make_engine
 from workflows import disclosure_request
 
@@ -35,20 +36,6 @@ Raw = dict[str, Any]
 
 def _raw() -> Raw:
     return definition_to_dict(sample.definition(2))
-
-
-def _set(path: str, value: Any) -> Callable[[Raw], None]:
-    """A mutation setting ``path`` (``states.1.kind``) of the dict form to ``value``."""
-    def mutate(raw: Raw) -> None:
-        *head, last = path.split(".")
-        target: Any = raw
-        for key in head:
-            target = target[int(key)] if isinstance(target, list) else target[key]
-        if isinstance(target, list):
-            target[int(last)] = value
-        else:
-            target[last] = value
-    return mutate
 
 
 def _drop(path: str) -> Callable[[Raw], None]:
@@ -62,42 +49,43 @@ def _drop(path: str) -> Callable[[Raw], None]:
 
 
 JSON_CASES: list[tuple[str, Callable[[Raw], None], str]] = [
-    ("version as text", _set("version", "2"), "version: must be a whole number of at least 1"),
-    ("version fractional", _set("version", 2.5), "not 2.5"),
-    ("version true", _set("version", True), "not True"),
-    ("version zero", _set("version", 0), "version: must be a whole number of at least 1, not 0"),
-    ("merge_data as text", _set("transitions.1.merge_data", "false"),
+    ("version as text", setting("version", "2"), "version: must be a whole number of at least 1"),
+    ("version fractional", setting("version", 2.5), "not 2.5"),
+    ("version true", setting("version", True), "not True"),
+    ("version zero", setting("version", 0), "version: must be a whole number of at least 1, not 0"),
+    ("merge_data as text", setting("transitions.1.merge_data", "false"),
      "transitions[1] ('submit').merge_data: must be true or false, not 'false'"),
-    ("unknown key in a state", _set("states.1.gaurds", []),
+    ("unknown key in a state", setting("states.1.gaurds", []),
      "states[1] ('submitted'): unknown key 'gaurds'"),
-    ("unknown top-level key", _set("statse", []), "definition: unknown key 'statse'"),
+    ("unknown top-level key", setting("statse", []), "definition: unknown key 'statse'"),
     ("missing name", _drop("name"), "definition: missing key 'name'"),
-    ("guards as a string", _set("transitions.1.guards", "abc"),
+    ("guards as a string", setting("transitions.1.guards", "abc"),
      "transitions[1] ('submit').guards: must be a list of names, not the string 'abc'"),
-    ("roles as a number", _set("roles", 5), "roles: must be a list of names, not int"),
-    ("state kind unknown", _set("states.0.kind", "start"), "must be one of initial, normal"),
-    ("state is a list", _set("states.0", ["draft"]), "states[0]: must be an object, not list"),
-    ("transition is null", _set("transitions.0", None),
+    ("roles as a number", setting("roles", 5), "roles: must be a list of names, not int"),
+    ("state kind unknown", setting("states.0.kind", "start"), "must be one of initial, normal"),
+    ("state is a list", setting("states.0", ["draft"]), "states[0]: must be an object, not list"),
+    ("transition is null", setting("transitions.0", None),
      "transitions[0]: must be an object, not null"),
     ("missing dest", _drop("transitions.1.dest"), "transitions[1] ('submit'): missing key 'dest'"),
-    ("clock length as text", _set("clocks.0.length", "5"),
+    ("clock length as text", setting("clocks.0.length", "5"),
      "clocks[0] ('review').length: must be a whole number of at least 0, not '5'"),
-    ("clock family as text", _set("clocks.0.family", "yes"), "family: must be true or false"),
-    ("reminder true", _set("clocks.0.reminders", [True]), "reminders[0]: must be a whole number"),
-    ("title a number", _set("title", 7), "title: must be a string or an object with zh and en"),
-    ("title with an unknown key", _set("title", {"zh": "甲", "fr": "a"}),
+    ("clock family as text", setting("clocks.0.family", "yes"), "family: must be true or false"),
+    ("reminder true", setting("clocks.0.reminders", [True]),
+     "reminders[0]: must be a whole number"),
+    ("title a number", setting("title", 7), "title: must be a string or an object with zh and en"),
+    ("title with an unknown key", setting("title", {"zh": "甲", "fr": "a"}),
      "title: unknown key 'fr'"),
-    ("empty trigger", _set("transitions.1.trigger", " "),
+    ("empty trigger", setting("transitions.1.trigger", " "),
      "transitions[1] (' ').trigger: must be a non-empty string"),
-    ("name too long", _set("name", "x" * (NAME_LIMIT + 1)),
+    ("name too long", setting("name", "x" * (NAME_LIMIT + 1)),
      f"name: has at most {NAME_LIMIT} characters"),
-    ("settings a list", _set("settings", [1]), "settings: must be an object, not list"),
-    ("settings NaN", _set("settings", {"limit": float("nan")}),
+    ("settings a list", setting("settings", [1]), "settings: must be an object, not list"),
+    ("settings NaN", setting("settings", {"limit": float("nan")}),
      "NaN is not a number JSON allows"),
-    ("settings nested deep", _set("settings", {"a": json.loads("[" * 40 + "]" * 40)}),
+    ("settings nested deep", setting("settings", {"a": json.loads("[" * 40 + "]" * 40)}),
      "nests deeper than"),
-    ("description a list", _set("description", ["a"]), "description: must be a string"),
-    ("effect op unknown", _set("clocks.0", {"name": "review", "length": 3, "bogus": 1}),
+    ("description a list", setting("description", ["a"]), "description: must be a string"),
+    ("effect op unknown", setting("clocks.0", {"name": "review", "length": 3, "bogus": 1}),
      "clocks[0] ('review'): unknown key 'bogus'"),
 ]
 
@@ -118,8 +106,8 @@ def test_bad_json_is_refused_naming_the_problem_and_nothing_is_stored(
 
 def test_every_problem_is_reported_at_once() -> None:
     raw = _raw()
-    for mutate in (_set("version", "2"), _set("transitions.1.merge_data", "false"),
-                   _set("states.1.gaurds", []), _drop("name")):
+    for mutate in (setting("version", "2"), setting("transitions.1.merge_data", "false"),
+                   setting("states.1.gaurds", []), _drop("name")):
         mutate(raw)
     with pytest.raises(DefinitionError) as info:
         definition_from_dict(raw)

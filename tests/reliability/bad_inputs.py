@@ -39,6 +39,7 @@ from engine import (
 from engine.clocks.schedules import ScheduleSpec
 from engine.definition.io import definition_from_dict, definition_from_json
 from engine.errors import DatabaseUnavailable, InvalidArgument, ScheduleError
+from tests.engine.definition_edits import setting
 from tests.workflows.story import HANDLER, REGISTRAR, payload
 
 MB10 = 10 * 1024 * 1024
@@ -135,20 +136,6 @@ def spoilt(change: Callable[[dict[str, Any]], None]) -> Call:
     raw = probe_definition()
     change(raw)
     return definition_json(json.dumps(raw))
-
-
-def setting(path: str, value: object) -> Callable[[dict[str, Any]], None]:
-    """A change setting ``path`` (``transitions.1.guards``) to ``value``."""
-    def change(raw: dict[str, Any]) -> None:
-        *head, last = path.split(".")
-        target: Any = raw
-        for key in head:
-            target = target[int(key)] if isinstance(target, list) else target[key]
-        if isinstance(target, list):
-            target[int(last)] = value
-        else:
-            target[last] = value
-    return change
 
 
 def dropping(key: str) -> Callable[[dict[str, Any]], None]:
