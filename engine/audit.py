@@ -251,10 +251,13 @@ def check_checkpoints(instance_id: str, events: Sequence[Event],
                       entries: Iterable[Checkpoint], key: HistoryKey | None) -> int | None:
     """Raise :class:`HistoryTampered` if a checkpointed head is not in the (already verified)
     chain ``events``: an event deleted or the history truncated (the log knows a later event),
-    or the chain rewritten (a hash differs); or if an entry's MAC does not verify. Returns the
-    highest checkpointed event, ``None`` if there is none."""
+    or the chain rewritten (a hash differs); or if an entry's MAC does not verify. Under a key,
+    an entry without a MAC (anyone who can append to the log could write one) is not taken as
+    evidence either way. Returns the highest checkpointed event, ``None`` if there is none."""
     highest: int | None = None
     for entry in entries:
+        if key is not None and entry.mac is None:
+            continue
         if not entry.authentic(key):
             raise HistoryTampered(instance_id, entry.seq, "its checkpoint log entry does not "
                                                           "verify under the history key")

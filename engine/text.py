@@ -11,6 +11,7 @@ length. Free text inside trigger data may also hold tabs and line breaks.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 SHOWN = 40
@@ -73,3 +74,14 @@ def free_text_problem(value: str, limit: int) -> str | None:
 def normal_text(value: str) -> str:
     """``value`` in Unicode normal form NFC without leading or trailing whitespace."""
     return unicodedata.normalize("NFC", value).strip()
+
+
+_SECRETS = (re.compile(r"(://[^:/@]+):[^@]*@"),
+            re.compile(r"([?&](?:password|passwd|pwd|pass|sslpassword)=)[^&#]*", re.I))
+
+
+def mask_password(url: str) -> str:
+    """A database URL with its password (``user:pw@``, or a ``password=`` query parameter)
+    replaced by ``***``, for messages."""
+    url = _SECRETS[0].sub(r"\1:***@", url)
+    return _SECRETS[1].sub(r"\1***", url)

@@ -25,6 +25,7 @@ from engine.definition.model import WorkflowDefinition
 from engine.errors import DatabaseUnavailable, StorageError, WorkflowError
 from engine.json_text import JSONTextError, read_json
 from engine.store.limits import DEFAULT_AGENCY
+from engine.text import mask_password
 
 if TYPE_CHECKING:
     from engine.runtime.engine import Engine
@@ -145,7 +146,7 @@ def open_engine(db_url: str, agency: str = DEFAULT_AGENCY, *, create: bool = Fal
         raise click.BadParameter(f"no database at {missing}; check the path (gongkai start and "
                                  "gongkai demo create a new one)", param_hint="'--db'")
     foreign = _foreign_sqlite_file(db_url)
-    if foreign is not None and not create:
+    if foreign is not None:
         raise click.BadParameter(f"{foreign} is not a gongkai database (it has tables but no "
                                  "gongkai_meta); check the path", param_hint="'--db'")
     try:
@@ -183,7 +184,7 @@ def _missing_sqlite_file(url: str) -> str | None:
 
 def _foreign_sqlite_file(url: str) -> str | None:
     """The path of a SQLite file URL whose file holds tables but not gongkai's (a command that
-    only reads must not create gongkai's tables in another application's file), else ``None``.
+    must not create gongkai's tables in another application's file), else ``None``.
     Read without writing, through SQLite's own read-only mode."""
     match = SQLITE_FILE.match(url)
     path = match["path"] if match is not None else ""
@@ -200,8 +201,9 @@ def _foreign_sqlite_file(url: str) -> str | None:
 
 
 def masked_url(url: str) -> str:
-    """``url`` with its password (if any) replaced by ``***``."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+    """``url`` with its password (if any, also as a ``password=`` query parameter) replaced by
+    ``***``."""
+    return mask_password(url)
 
 
 def known_workflow(engine: Engine, name: str, hint: str = "'WORKFLOW'") -> str:

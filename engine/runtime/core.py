@@ -34,7 +34,7 @@ from engine.store.port import StorePort
 from engine.store.read import load_instance, view
 from engine.store.tables import AGENCY_MAX_LENGTH, BUSINESS_KEY_MAX
 from engine.store.workflow_tables import TableRegistry
-from engine.store.write import write_new
+from engine.store.write import record_key, write_new
 from engine.text import shown, text_problem
 from engine.timesource import TimeSource, local_date, utc_now
 from engine.transition.change import Change, StoredInstance
@@ -95,6 +95,8 @@ class Core:
         self.db = connect(url, **db_options)
         self.dialect: Dialect = dialect_of(self.db)
         track_savepoints(self.db)
+        if self.history.key is not None:
+            record_key(self.db, self.dialect, self.history.key)
         self.definitions = DefinitionStore(self.db, registry, clock)
         self.outbox = Outbox(self.db, outbox_retention)
         self.tables = TableRegistry()

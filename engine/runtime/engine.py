@@ -295,11 +295,11 @@ class Engine:
         with self.core.read() as conn:
             lines = [*self.core.history.orphans(conn, self.core.agency, index), *problems]
             sink = self.core.history.sink
-            if (isinstance(sink, CheckpointFile) and sink.missing
+            if (isinstance(sink, CheckpointFile) and (sink.missing or not index)
                     and read.has_instances(conn, self.core.agency)):
-                lines.append(f"the checkpoint log {sink.path} does not exist though the "
-                             "database holds instances (deleted, or a wrong path?); gongkai "
-                             "checkpoint starts a new one")
+                lines.append(f"the checkpoint log {sink.path} is missing or empty though the "
+                             "database holds instances (deleted or truncated, or a wrong "
+                             "path?); gongkai checkpoint starts a new one")
         return lines
 
     def checkpoint(self) -> tuple[int, list[HistoryTampered]]:

@@ -25,7 +25,7 @@ from engine.errors import (
     StorageError,
     WorkflowError,
 )
-from engine.text import shown
+from engine.text import mask_password, shown
 
 SUPPORTED = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg",
              "postgresql+psycopg": "postgresql+psycopg"}
@@ -65,11 +65,12 @@ def database_url(url: object) -> str:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise DatabaseUnavailable(f"not a database URL: {shown(url)} (use sqlite:///path.db or "
+        raise DatabaseUnavailable(f"not a database URL: {shown(mask_password(url))} (use "
+                                  "sqlite:///path.db or "
                                   "postgresql+psycopg://user@host/db)", exc) from exc
     scheme = SUPPORTED.get(parsed.drivername)
     if scheme is None:
-        masked = parsed.render_as_string(hide_password=True)
+        masked = mask_password(parsed.render_as_string(hide_password=True))
         raise DatabaseUnavailable(
             f"gongkai stores its records in SQLite or PostgreSQL, not {parsed.drivername!r}: "
             f"{shown(masked)} (use sqlite:///path.db or postgresql+psycopg://user@host/db)")
@@ -83,7 +84,8 @@ def database_url(url: object) -> str:
 def _check_sqlite_path(database: str | None, query: Mapping[str, Any]) -> None:
     """A SQLite database must be a file its workers share: not in memory, and in a directory
     that exists."""
-    if not database or ":memory:" in database or "memory" in str(query.get("mode", "")):
+    if (not database or ":memory:" in database or "memory" in str(query.get("mode", ""))
+            or "mem" in str(query.get("vfs", "")) or database.rstrip("?") == "file:"):
         raise DatabaseUnavailable("gongkai needs a SQLite file (its workers share it), not a "
                                   "database in memory; use sqlite:///path.db")
     if database.startswith("file:"):

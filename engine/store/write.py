@@ -24,6 +24,7 @@ from engine.errors import ConcurrentUpdate, HistoryKeyMissing, HistoryTampered
 from engine.snapshot import EventFields
 from engine.store import tables
 from engine.store.checkpoints import Heads, heads_of
+from engine.store.dialect import Dialect
 from engine.transition.change import Change
 
 _I = tables.instances
@@ -54,6 +55,8 @@ def write(conn: Connection, change: Change, now: datetime, definition: WorkflowD
     key = heads.key if heads is not None else None
     if change.seq > 1:
         _check_unaltered(conn, change, key)
+    else:
+        _check_key_of_database(conn, change, key)
     fields = _event_fields(change, now)
     row = _row(change, now)
     covered = row_digest(row)
@@ -103,6 +106,29 @@ def _check_unaltered(conn: Connection, change: Change, key: HistoryKey | None) -
     if problem is not None:
         raise HistoryTampered(change.instance_id, change.seq - 1,
                               f"{problem}; nothing was written (gongkai verify)")
+
+
+HISTORY_KEY = "history_key"
+"""The ``gongkai_meta`` key under which the scheme (fingerprint) of the database's history key
+is recorded, by the first engine that opens the database with a key."""
+_RECORDED_KEY = select(tables.meta.c.value).where(tables.meta.c.key == HISTORY_KEY)
+
+
+def record_key(db: Any, dialect: Dialect, key: HistoryKey) -> None:
+    """Record ``key``'s scheme as the database's history key unless one is recorded."""
+    with db.begin() as conn:
+        conn.execute(dialect.insert_ignore(tables.meta, ["key"],
+                                           {"key": HISTORY_KEY, "value": key.scheme}))
+
+
+def _check_key_of_database(conn: Connection, change: Change, key: HistoryKey | None) -> None:
+    """Refuse to start an instance sealed without the database's history key (or with another
+    one): a process that lost its key would otherwise write chains anyone can recompute.
+    Raises :class:`HistoryKeyMissing`."""
+    recorded = conn.execute(_RECORDED_KEY).scalar()
+    if recorded is not None and (key is None or key.scheme != recorded):
+        raise HistoryKeyMissing(change.instance_id, 0, str(recorded)[len(KEYED_PREFIX):],
+                                None if key is None else key.id)
 
 
 def write_new(conn: Connection, change: Change, now: datetime, definition: WorkflowDefinition,

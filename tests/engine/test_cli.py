@@ -136,13 +136,15 @@ def test_a_missing_sqlite_file_is_refused_and_not_created(tmp_path: Any) -> None
 
 def test_another_applications_sqlite_file_is_refused_and_left_alone(tmp_path: Any) -> None:
     """A --db naming another application's SQLite file must not get gongkai's tables created
-    in it by a command that only reads."""
+    in it, by a command that reads or by one that would create a new database."""
     import sqlite3
 
     path = tmp_path / "app.db"
     with sqlite3.connect(path) as conn:
         conn.execute("CREATE TABLE orders (id INTEGER)")
-    for command in (["timers"], ["verify"], ["list", "disclosure_request"]):
+    for command in (["timers"], ["verify"], ["list", "disclosure_request"],
+                    ["start", "disclosure_request", "--actor", "a", "--role", "registrar",
+                     "--data", "{}"]):
         result = CliRunner().invoke(main, [*command, "--db", f"sqlite:///{path}"])
         assert result.exit_code == 2, result.output
         assert "is not a gongkai database" in result.output

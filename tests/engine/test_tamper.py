@@ -359,8 +359,10 @@ def test_json_that_does_not_parse_is_a_record_that_cannot_be_read(tmp_path: Path
 
 def test_an_engine_without_the_key_writes_nothing_on_a_keyed_chain(world: World) -> None:
     """A process started without the history key (a worker missing the variable) would seal
-    unkeyed events onto keyed chains and break them for good: it is refused and writes
-    nothing; with the key the same transition goes through."""
+    unkeyed events onto keyed chains and break them for good, or start chains anyone can
+    recompute in a keyed database (the first keyed engine records the key's fingerprint in
+    gongkai_meta): it is refused and writes nothing; with the key the same transition goes
+    through."""
     open_one = world.story(world.engine, 2)
     keyless = world.open(None, checkpoints=False)
     keyless.clock.set(world.engine.clock.now())  # type: ignore[attr-defined]
@@ -368,6 +370,8 @@ def test_an_engine_without_the_key_writes_nothing_on_a_keyed_chain(world: World)
         before = dump(world.engine)
         with pytest.raises(HistoryKeyMissing, match="no history key"):
             keyless.fire(open_one, "hold", MANAGER)
+        with pytest.raises(HistoryKeyMissing, match="no history key"):
+            keyless.start("purchase", CLERK, {"item": "chairs", "amount": 300})
         assert dump(world.engine) == before
         other_key = world.open("o" * 32, checkpoints=False)
         other_key.clock.set(world.engine.clock.now())  # type: ignore[attr-defined]
@@ -385,9 +389,11 @@ def test_a_deleted_log_is_reported_and_a_log_that_cannot_be_made_is_refused(
     """The first transition writes the log, so a log missing while the database holds
     instances was deleted or is misnamed: verify says so (exit 1) rather than comparing with
     nothing. A log whose directory does not exist is refused when the engine is made."""
+    world.log.write_text("")
+    assert any("missing or empty" in p for p in world.engine.verify_checkpoints())
     world.log.unlink()
-    assert any("does not exist" in p for p in world.engine.verify_checkpoints())
+    assert any("missing or empty" in p for p in world.engine.verify_checkpoints())
     result = world.cli()
-    assert result.exit_code == 1 and "does not exist" in result.stdout, result.output
+    assert result.exit_code == 1 and "missing or empty" in result.stdout, result.output
     with pytest.raises(InvalidArgument, match="cannot be created or written"):
         world.open(KEY).__class__(world.url, checkpoints=tmp_path / "no" / "such" / "log")

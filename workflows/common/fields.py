@@ -9,6 +9,7 @@ every trigger's model, so payloads are frozen and a misspelt field is refused, n
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any
 
 from pydantic import (
@@ -50,6 +51,8 @@ def blank_to_none(value: object) -> object:
     return value
 
 
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+"""A date as gongkai takes it in text: ``YYYY-MM-DD`` (not the basic ``YYYYMMDD``)."""
 EARLIEST_DAY = dt.date(1949, 10, 1)
 """The earliest date a field takes: older records are not the business of a disclosure system."""
 LATEST_DAY = dt.date(2099, 12, 31)
@@ -70,8 +73,10 @@ def a_day(value: object) -> object:
     not_a_number(value)
     if isinstance(value, str):
         text = value.strip()
-        if len(text) == 10 or not any(sep in text for sep in "T "):
+        if ISO_DAY.fullmatch(text) or not any(sep in text for sep in "T "):
             try:
+                if not ISO_DAY.fullmatch(text):
+                    raise ValueError(text)
                 return dt.date.fromisoformat(text)
             except ValueError:
                 raise ValueError(f"not a date (YYYY-MM-DD): {text[:40]!r}") from None
