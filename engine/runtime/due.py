@@ -32,11 +32,10 @@ from engine.runtime.retry import BASE_BACKOFF, MAX_ATTEMPTS, retry_at
 from engine.runtime.schedules import fire_next_schedule
 from engine.store.checkpoints import Heads, heads_of
 from engine.store.claims import claim_due_timers
-from engine.store.read import load_instances, next_timer_due
+from engine.store.read import Loaded, load_instances, next_timer_due
 from engine.store.schedules import next_schedule_due
 from engine.store.write import flush_outbox, settle_timers, timer_failed, write
 from engine.timesource import local_date
-from engine.transition.change import StoredInstance
 from engine.transition.decide import decide_fire, decide_mark
 
 log = logging.getLogger("gongkai.timers")
@@ -118,7 +117,7 @@ def _fire_claimed(core: Core, now: datetime, agency: str | None, size: int, fast
         return sum(status == "fired" for _, status in settled)
 
 
-def _forget_written(rows: dict[str, StoredInstance], heads: Heads | None, seen: int) -> None:
+def _forget_written(rows: dict[str, Loaded], heads: Heads | None, seen: int) -> None:
     """Drop the rows of the instances written since ``heads`` held ``seen`` entries (a timer's
     transition may write another instance, e.g. a parent); all of them if nothing says."""
     if heads is None:
@@ -128,7 +127,7 @@ def _forget_written(rows: dict[str, StoredInstance], heads: Heads | None, seen: 
         rows.pop(head.instance_id, None)
 
 
-def _fire_next(conn: Any, core: Core, timer: Any, row: StoredInstance | None, now: datetime,
+def _fire_next(conn: Any, core: Core, timer: Any, row: Loaded | None, now: datetime,
                fast: bool) -> str | None:
     """Fire one claimed timer: its new status (``fired`` or ``cancelled``), or None if it
     failed (the failure recorded on the timer). An expiry (which runs the workflow's actions),
@@ -150,9 +149,10 @@ def _fire_next(conn: Any, core: Core, timer: Any, row: StoredInstance | None, no
     return status
 
 
-def _fire(conn: Any, core: Core, timer: Any, row: StoredInstance | None, now: datetime) -> str:
-    if row is None:
-        row = core.load(conn, timer.instance_id, any_agency=True)
+def _fire(conn: Any, core: Core, timer: Any, loaded: Loaded | None, now: datetime) -> str:
+    """Fire one timer on its instance (``loaded`` with the batch, or read now); its status."""
+    row, pre_image = loaded if loaded is not None else (
+        core.load(conn, timer.instance_id, any_agency=True), None)
     compiled = core.compiled(row, conn)
     rec = row.records.get(timer.clock)
     if row.closed or rec is None or rec.epoch != timer.epoch or not rec.running:
@@ -178,7 +178,7 @@ def _fire(conn: Any, core: Core, timer: Any, row: StoredInstance | None, now: da
         if timer.kind == REMINDER:
             data["days_before"] = _days_before(clock, due, now, core)
         change = decide_mark(row, timer.trigger, SYSTEM, data)
-    write(conn, change, now, compiled.definition, core.calendar)
+    write(conn, change, now, compiled.definition, core.calendar, pre_image)
     return "fired"
 
 

@@ -80,14 +80,38 @@ def load_instance(conn: Connection, instance_id: str, agency: str | None) -> Sto
     return stored(row)
 
 
-_SELECT_INSTANCES = select(_I).where(_I.c.id.in_(bindparam("b_ids", expanding=True)))
+_SELECT_INSTANCES = (
+    select(_I, _E.c.row_digest.label("head_row_digest"), _E.c.hash.label("head_hash"),
+           _E.c.scheme.label("head_scheme"))
+    .select_from(_I.outerjoin(_E, (_E.c.instance_id == _I.c.id) & (_E.c.seq == _I.c.seq)))
+    .where(_I.c.id.in_(bindparam("b_ids", expanding=True))))
 
 
-def load_instances(conn: Connection, instance_ids: Collection[str]) -> dict[str, StoredInstance]:
+Loaded = tuple[StoredInstance, dict[str, Any]]
+"""A stored instance and its pre-image (see :func:`load_instances`)."""
+
+
+def load_instances(conn: Connection, instance_ids: Collection[str]) -> dict[str, Loaded]:
     """The instances among ``instance_ids`` that exist, by id, in one query (any agency: for
-    the timer drain, which reads a batch's claimed instances at once)."""
-    rows = conn.execute(_SELECT_INSTANCES, {"b_ids": list(instance_ids)})
-    return {row.id: stored(row) for row in rows}
+    the timer drain, which reads a batch's claimed instances at once), each with its pre-image
+    as ``engine.store.write`` checks it before writing (its covered columns, and the row digest,
+    hash and scheme of its last event), read with it."""
+    found: dict[str, Loaded] = {}
+    for row in conn.execute(_SELECT_INSTANCES, {"b_ids": list(instance_ids)}).mappings():
+        pre_image = {**{k: row[k] for k in ROW_FIELDS}, "row_digest": row["head_row_digest"],
+                     "hash": row["head_hash"], "scheme": row["head_scheme"]}
+        found[row["id"]] = (stored(_Row(row)), pre_image)
+    return found
+
+
+class _Row:
+    """Attribute access to a row mapping (what :func:`stored` reads)."""
+
+    def __init__(self, mapping: Any) -> None:
+        self._mapping = mapping
+
+    def __getattr__(self, name: str) -> Any:
+        return self._mapping[name]
 
 
 _COVERED = select(*(_I.c[name] for name in ROW_FIELDS)).where(_I.c.id == bindparam("b_id"))

@@ -45,7 +45,7 @@ _CANCEL_CLOCK = _CANCEL_ALL.where(_T.c.clock == bindparam("b_clock"))
 
 
 def write(conn: Connection, change: Change, now: datetime, definition: WorkflowDefinition,
-          cal: WorkingCalendar) -> None:
+          cal: WorkingCalendar, pre_image: Mapping[str, Any] | None = None) -> None:
     """Persist ``change``; raises :class:`ConcurrentUpdate` if another writer came first.
 
     The event is sealed (``engine.audit.seal``) over the row it writes, with the transaction's
@@ -54,7 +54,9 @@ def write(conn: Connection, change: Change, now: datetime, definition: WorkflowD
     heads = heads_of(conn)
     key = heads.key if heads is not None else None
     if change.seq > 1:
-        _check_unaltered(conn, change, key)
+        found = pre_image if pre_image is not None else conn.execute(
+            _PRE_IMAGE, {"b_id": change.instance_id}).mappings().first()
+        _check_unaltered(found, change, key)
     else:
         _check_key_of_database(conn, change, key)
     fields = _event_fields(change, now)
@@ -83,15 +85,15 @@ _PRE_IMAGE = (select(*(_I.c[name] for name in ROW_FIELDS), _E.c.row_digest, _E.c
               .where(_I.c.id == bindparam("b_id")))
 
 
-def _check_unaltered(conn: Connection, change: Change, key: HistoryKey | None) -> None:
+def _check_unaltered(found: Any, change: Change, key: HistoryKey | None) -> None:
     """Refuse to build on an instance changed outside the engine: its row must be what its last
     event wrote, and that event the chain head the transition was decided on. Otherwise the new
     event would seal the altered row and hide the change from every later verification.
     Refuse as well to add an event sealed without the key (or with another) to a keyed chain:
     it would break the chain for good. Raises :class:`HistoryTampered` (its
     :class:`HistoryKeyMissing` for the key); a row changed by another writer since it was read
-    is left to the version check (:class:`ConcurrentUpdate`)."""
-    found = conn.execute(_PRE_IMAGE, {"b_id": change.instance_id}).mappings().first()
+    is left to the version check (:class:`ConcurrentUpdate`). ``found`` is the pre-image:
+    the row's covered columns with its last event's ``row_digest``, ``hash`` and ``scheme``."""
     if found is None or found["seq"] != change.seq - 1:
         return
     scheme = found["scheme"] or ""

@@ -397,3 +397,20 @@ def test_a_deleted_log_is_reported_and_a_log_that_cannot_be_made_is_refused(
     assert result.exit_code == 1 and "missing or empty" in result.stdout, result.output
     with pytest.raises(InvalidArgument, match="cannot be created or written"):
         world.open(KEY).__class__(world.url, checkpoints=tmp_path / "no" / "such" / "log")
+
+
+def test_a_timer_batch_refuses_a_row_changed_outside_the_engine(world: World) -> None:
+    """The timer drain reads a batch's rows with their last events in one query; a row edited
+    through SQL is still refused (its timer's failure recorded, nothing written on it) while
+    the other timers of the batch fire."""
+    edited, untouched = world.story(world.engine, 2), world.story(world.engine, 2)
+    with world.engine.db.begin() as conn:
+        conn.execute(sa.text("UPDATE gongkai_instances SET data = :v WHERE id = :i"),
+                     {"v": '{"item": "chairs", "amount": 1}', "i": edited})
+    events_before = len(world.events(edited))
+    world.engine.clock.advance(timedelta(days=30))  # type: ignore[attr-defined]
+    world.engine.run_due_timers()
+    assert len(world.events(edited)) == events_before
+    assert len(world.events(untouched)) > 2
+    failed = [t for t in world.engine.timers(edited) if t.last_error]
+    assert failed and "differs from what this event wrote" in (failed[0].last_error or "")
