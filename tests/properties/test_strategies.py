@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
@@ -165,7 +165,7 @@ def test_invalid_steps_are_refused_without_trace(state: str) -> None:
         instance_id = _in_state(engine, state)
         kinds: set[str] = set()
 
-        @profile()
+        @settings(profile(), max_examples=max(profile().max_examples, 60), derandomize=True)
         @given(invalid_steps(LETTER, state, REGISTRY, TODAY))
         def refused(step: tuple[str, str, Actor, dict[str, object]]) -> None:
             kind, trigger, actor, data = step
@@ -176,7 +176,7 @@ def test_invalid_steps_are_refused_without_trace(state: str) -> None:
             refused_call_left_no_trace(engine, before)
 
         refused()
-        assert "wrong_state" in kinds
+        assert "wrong_state" in kinds  # drawn for certain: enough examples, a fixed seed
 
 
 def test_invalid_steps_cover_every_kind_where_they_can() -> None:
@@ -184,11 +184,10 @@ def test_invalid_steps_cover_every_kind_where_they_can() -> None:
     and ``answer`` has a model to refuse data with."""
     kinds: set[str] = set()
 
-    @profile()
+    @settings(profile(), max_examples=200, derandomize=True)
     @given(invalid_steps(LETTER, "open", REGISTRY, TODAY))
     def collect(step: tuple[str, str, Actor, dict[str, object]]) -> None:
         kinds.add(step[0])
 
-    for _ in range(5):
-        collect()
+    collect()
     assert kinds == {"wrong_role", "wrong_state", "malformed_data", "other_trigger_data"}
