@@ -11,9 +11,10 @@ import math
 from datetime import datetime
 
 from engine.actor import Actor
-from engine.errors import InvalidArgument, NotFound
+from engine.errors import InvalidArgument, InvalidData, NotFound
 from engine.limits import INSTANCE_ID_MAX
 from engine.text import text_problem
+from engine.timesource import beijing_aware
 
 MAX_RETRIES = 10_000
 MAX_PAGE_SIZE = 10_000
@@ -77,3 +78,23 @@ def moment(argument: str, value: object) -> datetime:
     if not isinstance(value, datetime):
         raise TypeError(f"{argument} must be a datetime, not {type(value).__name__}")
     return value
+
+
+def filters(what: str, page_size: object, **names: object) -> None:
+    """Refuse filters that are not names the tables could hold (:class:`InvalidData`), and page
+    sizes that are not whole numbers (``TypeError``) from 1 (:class:`InvalidArgument`)."""
+    whole("page_size", page_size, 1, MAX_PAGE_SIZE)
+    errors = [{"field": field, "message": problem} for field, value in names.items()
+              if value is not None and (problem := text_problem(value)) is not None]
+    if errors:
+        raise InvalidData(what, errors)
+
+
+def period_bound(field: str, value: object) -> datetime | None:
+    """A period bound as an aware moment (naive: Beijing time); ``InvalidData`` otherwise."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        raise InvalidData("events", [{"field": field, "message": "must be a datetime (a naive "
+                                      f"one is Beijing time), not {type(value).__name__}"}])
+    return beijing_aware(value)

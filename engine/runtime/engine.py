@@ -13,30 +13,25 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from engine.actor import Actor
-from engine.audit import Checkpoint, HistoryCheck
+from engine.audit import HistoryCheck
 from engine.clocks.deadline import WorkingCalendar
 from engine.clocks.schedules import ScheduleSpec
 from engine.definition.model import WorkflowDefinition
 from engine.errors import (
     ConcurrentUpdate,
     HistoryTampered,
-    InvalidArgument,
-    InvalidData,
-    StorageError,
 )
 from engine.limits import DEFAULT_LIMITS, Limits
-from engine.runtime import arguments, due, recompute
+from engine.runtime import arguments, auditing, due, recompute
 from engine.runtime import schedules as scheduling
 from engine.runtime.core import Core, default_calendar
-from engine.runtime.faults import translated, translating
+from engine.runtime.faults import translating
 from engine.runtime.history import Checkpoints
 from engine.snapshot import Event, Instance, Link, Schedule, Timer
 from engine.store import links, read, workflow_tables
-from engine.store.checkpoints import CheckpointFile
 from engine.store.outbox import DEFAULT_RETENTION, Subscription
 from engine.store.tables import DEFAULT_AGENCY
 from engine.store.write import write
-from engine.text import text_problem
 from engine.timesource import SystemClock, TimeSource, beijing_aware
 from engine.transition.change import Change
 from engine.transition.decide import decide_fire
@@ -258,68 +253,26 @@ class Engine:
         ``HistoryTampered``) if its events are keyed with a key this engine lacks; a stored
         record that cannot be read is tampered too."""
         arguments.instance_id(instance_id)
-        index, _ = self.core.history.index()
-        _, _, result = self._verified(instance_id, index.get(instance_id, ()))
-        if isinstance(result, HistoryTampered):
-            raise result
-        return result
+        return auditing.verify_one(self.core, instance_id)
 
     def verify_histories(self) -> Iterator[tuple[str, str, HistoryCheck | HistoryTampered]]:
         """Verify every instance of the agency as :meth:`verify_history` does: ``(id, workflow,
         check or refusal)`` in id order. Needs no workflow code (an archive whose package is
         gone still verifies)."""
-        index, _ = self.core.history.index()
-        for instance_id in read.ids_of(self.core.db, self.core.agency, {"gongkai_read": True}):
-            yield self._verified(instance_id, index.get(instance_id, ()))
-
-    def _verified(self, instance_id: str, entries: Sequence[Checkpoint]
-                  ) -> tuple[str, str, HistoryCheck | HistoryTampered]:
-        """One instance verified; a record that cannot even be read is reported as tampered."""
-        workflow = "?"
-        try:
-            with translated(self.core.url), self.core.read() as conn:
-                row = self.core.load(conn, instance_id)
-                workflow = row.workflow
-                return instance_id, workflow, self.core.history.verify(conn, row, entries)
-        except HistoryTampered as exc:
-            return instance_id, workflow, exc
-        except StorageError as exc:
-            return instance_id, workflow, HistoryTampered(
-                instance_id, 0, f"its stored record cannot be read: {exc}")
+        return auditing.verify_all(self.core)
 
     def verify_checkpoints(self) -> list[str]:
         """Problems of the checkpoint log for this agency, one line each: instances it records
         that the database no longer has, lines that are not checkpoints, and a log file that is
         missing while the database holds instances (the first transition writes it)."""
-        index, problems = self.core.history.index()
-        with self.core.read() as conn:
-            lines = [*self.core.history.orphans(conn, self.core.agency, index), *problems]
-            sink = self.core.history.sink
-            if (isinstance(sink, CheckpointFile) and (sink.missing or not index)
-                    and read.has_instances(conn, self.core.agency)):
-                lines.append(f"the checkpoint log {sink.path} is missing or empty though the "
-                             "database holds instances (deleted or truncated, or a wrong "
-                             "path?); gongkai checkpoint starts a new one")
-        return lines
+        return auditing.log_problems(self.core)
 
     def checkpoint(self) -> tuple[int, list[HistoryTampered]]:
         """Append the head of every instance of the agency whose history verifies to the
         checkpoint log (to start a log for an existing database, or after a crash between a
         commit and its checkpoint); how many were written, and the refusals of the others.
         Raises :class:`InvalidArgument` if the engine has no checkpoint log."""
-        history = self.core.history
-        if history.sink is None:
-            raise InvalidArgument("checkpoints", "is not configured: no checkpoint log to "
-                                                 "append to")
-        heads, broken = [], []
-        for instance_id, _, result in self.verify_histories():
-            if isinstance(result, HistoryTampered):
-                broken.append(result)
-            else:
-                heads.append(Checkpoint(self.core.agency, instance_id, result.events,
-                                        result.head, self.core.now()).signed(history.key))
-        history.sink.append(heads)
-        return len(heads), broken
+        return auditing.checkpoint_all(self.core)
 
     @property
     def history_status(self) -> str:
@@ -351,8 +304,8 @@ class Engine:
         (e.g. ``("document", 文号)``, ``("parent", id)`` for an instance's children); an empty or
         too long kind or key raises :class:`InvalidData` at the call, before any row is read.
         """
-        _check_filters("find", page_size, workflow=workflow, state=state,
-                       business_key=business_key)
+        arguments.filters("find", page_size, workflow=workflow, state=state,
+                          business_key=business_key)
         query = read.find_query(self.core.agency, workflow, state, business_key, closed)
         if linked is not None:
             kind, key = linked
@@ -384,9 +337,10 @@ class Engine:
         ``datetime`` or a page size below 1.
         """
         triggers = [triggers] if isinstance(triggers, str) else triggers
-        _check_filters("events", page_size, workflow=workflow,
-                       **{f"triggers[{i}]": t for i, t in enumerate(triggers or ())})
-        since, until = _moment("since", since), _moment("until", until)
+        arguments.filters("events", page_size, workflow=workflow,
+                          **{f"triggers[{i}]": t for i, t in enumerate(triggers or ())})
+        since = arguments.period_bound("since", since)
+        until = arguments.period_bound("until", until)
         return self._events(workflow, triggers, since, until, page_size)
 
     def _events(self, workflow: str | None, triggers: Sequence[str] | None,
@@ -541,22 +495,3 @@ class Engine:
             definition = self.definition(definition)
         return mermaid(definition)
 
-
-def _check_filters(what: str, page_size: object, **names: object) -> None:
-    """Refuse filters that are not names the tables could hold (:class:`InvalidData`), and page
-    sizes that are not whole numbers (``TypeError``) from 1 (:class:`InvalidArgument`)."""
-    arguments.whole("page_size", page_size, 1, arguments.MAX_PAGE_SIZE)
-    errors = [{"field": field, "message": problem} for field, value in names.items()
-              if value is not None and (problem := text_problem(value)) is not None]
-    if errors:
-        raise InvalidData(what, errors)
-
-
-def _moment(field: str, value: object) -> datetime | None:
-    """A period bound as an aware moment (naive: Beijing time); ``InvalidData`` otherwise."""
-    if value is None:
-        return None
-    if not isinstance(value, datetime):
-        raise InvalidData("events", [{"field": field, "message": "must be a datetime (a naive "
-                                      f"one is Beijing time), not {type(value).__name__}"}])
-    return beijing_aware(value)
